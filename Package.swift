@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+// opensora-swift: Open-Sora 1.2 in Swift on MLX. Layers (DESIGN.md): CMLX -> MLXTensor -> NN -> OpenSora -> opensora.
+import PackageDescription
+
+// Where MLX lives: `MLX_PREFIX` (a folder with include/mlx and lib/libmlx.*) or the wheel that
+// scripts/bootstrap.sh unpacks into .deps/.
+let packageDir = Context.packageDirectory
+let mlxPrefix = Context.environment["MLX_PREFIX"] ?? "\(packageDir)/.deps/mlx-cpu-0.32.4/mlx"
+
+// The wheel bundles netlib BLAS (~6 GFLOP/s). Linking OpenBLAS first makes `cblas_*` resolve to it
+// (~200 GFLOP/s here); Benchmarks/MatmulThroughput proves it stays that way.
+#if os(Linux)
+let openBLASDir = Context.environment["OPENSORA_OPENBLAS_DIR"] ?? "/usr/lib/x86_64-linux-gnu/openblas-pthread"
+let blasLink: [String] = [
+    "-Xlinker", "--no-as-needed",
+    "-Xlinker", "\(openBLASDir)/libblas.so.3",
+    "-Xlinker", "-rpath", "-Xlinker", openBLASDir,
+]
+#else
+let blasLink: [String] = []
+#endif
+let mlxLink = blasLink + [
+    "-L\(mlxPrefix)/lib", "-lmlx",
+    "-Xlinker", "-rpath", "-Xlinker", "\(mlxPrefix)/lib",
+]
+
+let package = Package(
+    name: "opensora-swift",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "opensora", targets: ["opensora"]),
+        .library(name: "OpenSora", targets: ["OpenSora"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "CMLX",
+            cxxSettings: [
+                .unsafeFlags(["-I\(mlxPrefix)/include", "-O2", "-Wno-deprecated-declarations"]),
+            ],
+            linkerSettings: [.linkedLibrary("stdc++"), .unsafeFlags(mlxLink)]
+        ),
+        .target(name: "MLXTensor", dependencies: ["CMLX"]),
+        .target(name: "NN", dependencies: ["MLXTensor"]),
+        .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"]),
+        .executableTarget(
+            name: "opensora",
+            dependencies: ["OpenSora", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "bench-matmul", dependencies: ["MLXTensor"], path: "Benchmarks/MatmulThroughput"),
+        .testTarget(name: "MLXTensorTests", dependencies: ["MLXTensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora"]),
+    ],
+    cxxLanguageStandard: .cxx20
+)

@@ -1,0 +1,73 @@
+// Function transforms over caller-implemented functions: a C callback plus context, wrapped in a
+// std::function so MLX's vjp / value_and_grad / compile can trace it.
+#include <memory>
+#include "internal.hpp"
+using namespace cmlx;
+
+using ArrayFunction = std::function<std::vector<mx::array>(const std::vector<mx::array>&)>;
+
+/** Owns the caller's context; released when the last closure (or compiled copy) using it goes. */
+struct CallbackOwner {
+    cmlx_function fn;
+    void* context;
+    void (*release)(void*);
+    ~CallbackOwner() {
+        if (release != nullptr) release(context);
+    }
+};
+
+struct cmlx_closure_impl {
+    ArrayFunction fn;
+};
+
+static std::vector<mx::array> items_of(cmlx_vector v) {
+    if (v == nullptr) throw std::invalid_argument("[cmlx] null vector handle");
+    return v->items;
+}
+
+extern "C" {
+
+cmlx_closure cmlx_closure_new(cmlx_function fn, void* context, void (*release)(void*)) {
+    auto owner = std::make_shared<CallbackOwner>(CallbackOwner{fn, context, release});
+    return new cmlx_closure_impl{[owner](const std::vector<mx::array>& inputs) {
+        cmlx_vector_impl in{inputs};
+        cmlx_vector_impl out{};
+        if (owner->fn(owner->context, &in, &out) != 0) throw std::runtime_error(cmlx_last_error());
+        return out.items;
+    }};
+}
+
+void cmlx_closure_free(cmlx_closure c) { delete c; }
+
+int cmlx_closure_apply(cmlx_vector outputs, cmlx_closure c, cmlx_vector inputs) {
+    return guard([&] {
+        for (auto& a : c->fn(items_of(inputs))) outputs->items.push_back(a);
+    });
+}
+
+int cmlx_value_and_grad(cmlx_vector values, cmlx_vector grads, cmlx_closure c, cmlx_vector inputs,
+                        const int* argnums, int nargnums) {
+    return guard([&] {
+        auto [vals, gs] = mx::value_and_grad(c->fn, ints(argnums, nargnums))(items_of(inputs));
+        for (auto& a : vals) values->items.push_back(a);
+        for (auto& a : gs) grads->items.push_back(a);
+    });
+}
+
+int cmlx_vjp(cmlx_vector outputs, cmlx_vector vjps, cmlx_closure c, cmlx_vector primals, cmlx_vector cotangents) {
+    return guard([&] {
+        auto [outs, vs] = mx::vjp(c->fn, items_of(primals), items_of(cotangents));
+        for (auto& a : outs) outputs->items.push_back(a);
+        for (auto& a : vs) vjps->items.push_back(a);
+    });
+}
+
+int cmlx_compile(cmlx_closure* out, cmlx_closure c, int shapeless) {
+    return guard([&] { *out = new cmlx_closure_impl{mx::compile(c->fn, shapeless != 0)}; });
+}
+
+int cmlx_set_compile_enabled(int enabled) {
+    return guard([&] { enabled ? mx::enable_compile() : mx::disable_compile(); });
+}
+
+}  // extern "C"

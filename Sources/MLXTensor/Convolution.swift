@@ -1,0 +1,62 @@
+import CMLX
+
+/// N-d convolution in MLX's channels-last layout: input [N, spatial…, Cin], weight
+/// [Cout, k…, Cin/groups]. PyTorch-layout weights are converted once at load (NN's Conv layers).
+extension Tensor {
+    /// `padding` gives (low, high) per spatial axis, so causal (past-only) padding needs no extra copy.
+    public func convolved(
+        with weight: Tensor, stride: [Int]? = nil, padding: [(Int, Int)]? = nil, dilation: [Int]? = nil,
+        inputDilation: [Int]? = nil, groups: Int = 1, flip: Bool = false
+    ) -> Tensor {
+        let n = ndim - 2
+        guard n >= 1, weight.ndim == ndim else {
+            return Tensor(failure: .shapeMismatch(
+                "[conv] input \(shape) and weight \(weight.shape) must both be (spatial axes + 2)-D, channels last"))
+        }
+        let ones = Array(repeating: 1, count: n)
+        let pads = padding ?? Array(repeating: (0, 0), count: n)
+        let lists = [stride ?? ones, pads.map(\.0), pads.map(\.1), dilation ?? ones, inputDilation ?? ones]
+        guard lists.allSatisfy({ $0.count == n }) else {
+            return Tensor(failure: .invalidArgument("[conv] stride/padding/dilation must have \(n) entries each"))
+        }
+        return withInt32(lists[0]) { s, _ in
+            withInt32(lists[1]) { lo, _ in
+                withInt32(lists[2]) { hi, _ in
+                    withInt32(lists[3]) { d, _ in
+                        withInt32(lists[4]) { id, _ in
+                            Tensor.op(self, weight) {
+                                cmlx_conv_general($0, self.handle, weight.handle, s, lo, hi, d, id, Int32(n), Int32(groups),
+                                                  flip ? 1 : 0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Transposed convolution, channels last, weight [Cout, k…, Cin/groups].
+    public func convolvedTransposed(
+        with weight: Tensor, stride: [Int], padding: [Int], dilation: [Int]? = nil, outputPadding: [Int]? = nil,
+        groups: Int = 1
+    ) -> Tensor {
+        let n = ndim - 2
+        let zeros = Array(repeating: 0, count: n), ones = Array(repeating: 1, count: n)
+        let lists = [stride, padding, dilation ?? ones, outputPadding ?? zeros]
+        guard (1...3).contains(n), weight.ndim == ndim, lists.allSatisfy({ $0.count == n }) else {
+            return Tensor(failure: .shapeMismatch(
+                "[conv_transpose] input \(shape), weight \(weight.shape): 1 to 3 spatial axes, one stride/padding each"))
+        }
+        return withInt32(lists[0]) { s, _ in
+            withInt32(lists[1]) { p, _ in
+                withInt32(lists[2]) { d, _ in
+                    withInt32(lists[3]) { op, _ in
+                        Tensor.op(self, weight) {
+                            cmlx_conv_transpose($0, self.handle, weight.handle, s, p, d, op, Int32(n), Int32(groups))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

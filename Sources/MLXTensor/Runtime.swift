@@ -1,0 +1,22 @@
+import CMLX
+
+/// Process-wide MLX settings and statistics.
+public enum Runtime {
+    public enum Device: Sendable { case cpu, gpu }
+
+    public static var version: String { String(cString: cmlx_version()) }
+    public static var gpuAvailable: Bool { cmlx_gpu_available() != 0 }
+
+    public static func setDefaultDevice(_ device: Device) throws {
+        try check(cmlx_set_default_device(device == .gpu ? 1 : 0))
+    }
+
+    /// Bytes MLX's allocator holds for live arrays now / at most since the last reset.
+    public static var activeMemory: Int { Int(cmlx_active_memory()) }
+    public static var peakMemory: Int { Int(cmlx_peak_memory()) }
+    public static func resetPeakMemory() { cmlx_reset_peak_memory() }
+    /// Returns cached buffers to the system (after releasing a model, e.g. the text encoder).
+    public static func clearCache() { cmlx_clear_cache() }
+
+    public static func setCompileEnabled(_ enabled: Bool) throws { try check(cmlx_set_compile_enabled(enabled ? 1 : 0)) }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the build needs, idempotently and only what is missing:
+#   Debian: OpenBLAS (the BLAS every executable links before libmlx), ffmpeg (media I/O)
+#   PyPI:   the pinned mlx-cpu wheel, unpacked (not pip-installed) into .deps/
+# Set MLX_PREFIX to use another MLX (a Mac or CUDA build); then no wheel is fetched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MLX_VERSION="0.32.4"
+DEPS_DIR=".deps"
+MLX_DIR="$DEPS_DIR/mlx-cpu-$MLX_VERSION"
+
+need_apt=()
+[ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || [ "$(uname -s)" != Linux ] || need_apt+=(libopenblas-dev)
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: missing ${need_apt[*]} and no apt-get to install them" >&2; exit 1
+  fi
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "bootstrap: installing ${need_apt[*]} (apt)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ -n "${MLX_PREFIX:-}" ]; then
+  [ -f "$MLX_PREFIX/include/mlx/mlx.h" ] || { echo "bootstrap: MLX_PREFIX=$MLX_PREFIX has no include/mlx/mlx.h" >&2; exit 1; }
+  exit 0
+fi
+
+if [ ! -f "$MLX_DIR/mlx/lib/libmlx.so" ] || [ ! -f "$MLX_DIR/mlx/include/mlx/mlx.h" ]; then
+  echo "bootstrap: fetching mlx-cpu==$MLX_VERSION (PyPI wheel) into $MLX_DIR"
+  tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$tmp" "mlx-cpu==$MLX_VERSION"
+  wheel="$(ls "$tmp"/mlx_cpu-*.whl)"
+  rm -rf "$MLX_DIR.partial"; mkdir -p "$MLX_DIR.partial"
+  python3 -m zipfile -e "$wheel" "$MLX_DIR.partial"
+  rm -rf "$MLX_DIR"; mv "$MLX_DIR.partial" "$MLX_DIR"
+fi
