@@ -14,7 +14,8 @@ public final class Tensor: @unchecked Sendable {
         self.failure = nil
     }
 
-    init(failure: TensorError) {
+    /// A failed tensor carrying `failure` (what a layer returns on bad input instead of trapping).
+    public init(failure: TensorError) {
         self.handle = nil
         self.failure = failure
     }

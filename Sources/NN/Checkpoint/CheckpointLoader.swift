@@ -1,0 +1,91 @@
+import Foundation
+import MLXTensor
+
+/// Loading official checkpoints by name: every tensor is matched to the module's parameter of the
+/// same dotted path, converted from PyTorch layout once, and checked for shape.
+extension Module {
+    /// Loads `weights` (PyTorch names and layouts). Strict loading throws a report naming every
+    /// missing, unexpected or wrong-shape key; non-strict loads what matches and returns the report.
+    /// Tensors are cast to `dtype`, or to the dtype the parameter already has.
+    @discardableResult
+    public func loadWeights(from weights: [String: Tensor], strict: Bool = true, dtype: DType? = nil) throws -> LoadReport {
+        var report = LoadReport()
+        let current = Dictionary(namedParameters(), uniquingKeysWith: { a, _ in a })
+        let layouts = parameterLayouts()
+        var updates = [String: Tensor]()
+        for (path, tensor) in weights.sorted(by: { $0.key < $1.key }) {
+            guard let existing = current[path], let layout = layouts[path] else {
+                report.unexpected.append(path)
+                continue
+            }
+            try tensor.checked()
+            let expected = layout.toPyTorch(existing).shape
+            guard tensor.shape == expected else {
+                report.wrongShape.append(.init(path: path, expected: expected, found: tensor.shape))
+                continue
+            }
+            let converted = layout.fromPyTorch(tensor)
+            let type = dtype ?? existing.dtype
+            updates[path] = converted.dtype == type ? converted : converted.asType(type)
+        }
+        report.missing = current.keys.filter { weights[$0] == nil }.sorted()
+        if strict && !report.isClean { throw CheckpointError.mismatch(report) }
+        try update(parameters: updates)
+        report.loaded = updates.count
+        return report
+    }
+
+    /// Loads a checkpoint file or folder (see `CheckpointFiles`).
+    @discardableResult
+    public func loadWeights(path: String, strict: Bool = true, dtype: DType? = nil) throws -> LoadReport {
+        try loadWeights(from: CheckpointFiles.tensors(at: path), strict: strict, dtype: dtype)
+    }
+
+    /// The state_dict in PyTorch names and layouts (what `loadWeights` accepts back).
+    public func stateDict() -> [String: Tensor] {
+        let layouts = parameterLayouts()
+        return Dictionary(namedParameters().map { ($0.0, layouts[$0.0, default: .identity].toPyTorch($0.1)) },
+                          uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Writes the state_dict to a safetensors file (atomically).
+    public func saveWeights(to path: String, metadata: [String: String] = [:]) throws {
+        try Safetensors.save(SafetensorsFile(tensors: stateDict(), metadata: metadata), to: path)
+    }
+}
+
+/// Where the tensors of a checkpoint are: a `.safetensors` file, or a folder holding
+/// `model.safetensors`, or shards listed by `model.safetensors.index.json` (its `weight_map`).
+public enum CheckpointFiles {
+    public static let accepted = "a .safetensors file, or a folder with model.safetensors or model.safetensors.index.json"
+
+    public static func tensors(at path: String) throws -> [String: Tensor] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CheckpointError.notFound(path: path, accepted: accepted)
+        }
+        if !isDirectory.boolValue { return try Tensor.load(safetensors: path) }
+        let folder = URL(fileURLWithPath: path)
+        let index = folder.appendingPathComponent("model.safetensors.index.json")
+        if FileManager.default.fileExists(atPath: index.path) {
+            var result = [String: Tensor]()
+            for shard in try shardNames(index: index.path) {
+                let tensors = try Tensor.load(safetensors: folder.appendingPathComponent(shard).path)
+                result.merge(tensors) { a, _ in a }
+            }
+            return result
+        }
+        let single = folder.appendingPathComponent("model.safetensors")
+        if FileManager.default.fileExists(atPath: single.path) { return try Tensor.load(safetensors: single.path) }
+        throw CheckpointError.notFound(path: path, accepted: accepted)
+    }
+
+    /// The distinct shard files an index's `weight_map` names, sorted.
+    public static func shardNames(index path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let map = json["weight_map"] as? [String: String]
+        else { throw TensorError.badFile(path: path, reason: "not a safetensors index (no weight_map object)") }
+        return Set(map.values).sorted()
+    }
+}

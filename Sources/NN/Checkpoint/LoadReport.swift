@@ -1,0 +1,44 @@
+import MLXTensor
+
+/// What loading a checkpoint into a module found: names the module expects but the checkpoint
+/// lacks, names the checkpoint has but the module does not, and shape disagreements.
+public struct LoadReport: Equatable, Sendable, CustomStringConvertible {
+    public struct ShapeMismatch: Equatable, Sendable {
+        public let path: String
+        /// In the checkpoint's (PyTorch) layout.
+        public let expected: [Int]
+        public let found: [Int]
+    }
+
+    public var missing: [String] = []
+    public var unexpected: [String] = []
+    public var wrongShape: [ShapeMismatch] = []
+    public var loaded: Int = 0
+
+    public var isClean: Bool { missing.isEmpty && unexpected.isEmpty && wrongShape.isEmpty }
+
+    public var description: String {
+        var parts = ["loaded \(loaded) tensors"]
+        if !missing.isEmpty { parts.append("missing: \(missing.joined(separator: ", "))") }
+        if !unexpected.isEmpty { parts.append("unexpected: \(unexpected.joined(separator: ", "))") }
+        if !wrongShape.isEmpty {
+            parts.append("wrong shape: " + wrongShape.map { "\($0.path) expected \($0.expected) found \($0.found)" }
+                .joined(separator: ", "))
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// Strict loading found a mismatch; the report names every key.
+    case mismatch(LoadReport)
+    /// No checkpoint at the path, or not one of the accepted forms.
+    case notFound(path: String, accepted: String)
+
+    public var description: String {
+        switch self {
+        case .mismatch(let r): "checkpoint does not match the model: \(r)"
+        case .notFound(let path, let accepted): "no checkpoint at \(path): expected \(accepted)"
+        }
+    }
+}

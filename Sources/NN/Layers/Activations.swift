@@ -1,0 +1,26 @@
+import MLXTensor
+
+/// Parameter-free activations as layers (they hold a slot in `Sequential` numbering, as in PyTorch).
+public final class SiLU: Module, UnaryLayer {
+    override public init() { super.init() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.silu() }
+}
+
+/// GELU, exact (erf) or with PyTorch's tanh approximation.
+public final class GELU: Module, UnaryLayer {
+    public enum Approximation: Sendable { case none, tanh }
+    public let approximation: Approximation
+
+    public init(approximation: Approximation = .none) {
+        self.approximation = approximation
+        super.init()
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { approximation == .tanh ? x.geluTanh() : x.gelu() }
+}
+
+/// Identity placeholder (PyTorch `nn.Identity`).
+public final class Identity: Module, UnaryLayer {
+    override public init() { super.init() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x }
+}

@@ -1,0 +1,54 @@
+import MLXTensor
+
+/// PyTorch-compatible N-d convolution (Conv1d/2d/3d): weights load from `[O, I/groups, k…]` and are
+/// kept as MLX's `[O, k…, I/groups]`; activations are channels-last `[N, spatial…, C]`.
+public final class Convolution: Module, UnaryLayer {
+    @Parameter public var weight: Tensor
+    @OptionalParameter public var bias: Tensor?
+
+    public let stride: [Int]
+    /// (before, after) zero padding per spatial axis.
+    public let padding: [(Int, Int)]
+    public let dilation: [Int]
+    public let groups: Int
+
+    public init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: [Int], stride: [Int]? = nil,
+        padding: [(Int, Int)]? = nil, dilation: [Int]? = nil, groups: Int = 1, bias: Bool = true,
+        key: RandomKey = RandomKey(seed: 0)
+    ) {
+        let n = kernelSize.count
+        self.stride = stride ?? Array(repeating: 1, count: n)
+        self.padding = padding ?? Array(repeating: (0, 0), count: n)
+        self.dilation = dilation ?? Array(repeating: 1, count: n)
+        self.groups = groups
+        let fanIn = inputChannels / groups * kernelSize.reduce(1, *)
+        let bound = 1 / Float(fanIn).squareRoot()
+        let keys = key.split(into: 2)
+        _weight = Parameter(
+            wrappedValue: Tensor.uniform([outputChannels] + kernelSize + [inputChannels / groups], low: -bound, high: bound, key: keys[0]),
+            layout: .convolutionKernel)
+        self.bias = bias ? Tensor.uniform([outputChannels], low: -bound, high: bound, key: keys[1]) : nil
+        super.init()
+    }
+
+    /// Symmetric padding as PyTorch's `padding=p` gives it.
+    public convenience init(
+        _ inputChannels: Int, _ outputChannels: Int, kernelSize: [Int], stride: [Int]? = nil, padding: [Int],
+        dilation: [Int]? = nil, groups: Int = 1, bias: Bool = true, key: RandomKey = RandomKey(seed: 0)
+    ) {
+        self.init(inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding.map { ($0, $0) },
+                  dilation: dilation, groups: groups, bias: bias, key: key)
+    }
+
+    public var inputChannels: Int { weight.dim(-1) * groups }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        guard x.failure != nil || (x.ndim == weight.ndim && x.dim(-1) == inputChannels) else {
+            return Tensor(failure: .shapeMismatch(
+                "[Conv\(weight.ndim - 2)d] input \(x.shape) must be channels-last with \(inputChannels) channels"))
+        }
+        let y = x.convolved(with: weight, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        return bias.map { y + $0 } ?? y
+    }
+}

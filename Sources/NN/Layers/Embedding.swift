@@ -1,0 +1,16 @@
+import MLXTensor
+
+/// A lookup table [count, dimensions] indexed by integer ids.
+public final class Embedding: Module {
+    @Parameter public var weight: Tensor
+
+    public init(count: Int, dimensions: Int, key: RandomKey = RandomKey(seed: 0)) {
+        weight = Tensor.normal([count, dimensions], key: key)
+        super.init()
+    }
+
+    public var count: Int { weight.dim(0) }
+
+    /// Rows of the table for `ids` (any integer shape); the result has one more axis.
+    public func callAsFunction(_ ids: Tensor) -> Tensor { weight.take(ids, axis: 0) }
+}
