@@ -28,7 +28,8 @@ static std::vector<mx::array> items_of(cmlx_vector v) {
 extern "C" {
 
 cmlx_closure cmlx_closure_new(cmlx_function fn, void* context, void (*release)(void*)) {
-    auto owner = std::make_shared<CallbackOwner>(CallbackOwner{fn, context, release});
+    // Built in place: a temporary CallbackOwner would run the release callback on destruction.
+    auto owner = std::shared_ptr<CallbackOwner>(new CallbackOwner{fn, context, release});
     return new cmlx_closure_impl{[owner](const std::vector<mx::array>& inputs) {
         cmlx_vector_impl in{inputs};
         cmlx_vector_impl out{};

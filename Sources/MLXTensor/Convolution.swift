@@ -19,6 +19,16 @@ extension Tensor {
         guard lists.allSatisfy({ $0.count == n }) else {
             return Tensor(failure: .invalidArgument("[conv] stride/padding/dilation must have \(n) entries each"))
         }
+        if groups > 1 && n > 2 {
+            // MLX groups only 1-D/2-D convolutions: run each group on its own channel slice.
+            guard dim(-1) % groups == 0, weight.dim(0) % groups == 0 else {
+                return Tensor(failure: .shapeMismatch("[conv] \(dim(-1)) input / \(weight.dim(0)) output channels do not split into \(groups) groups"))
+            }
+            let inputs = split(parts: groups, axis: -1), weights = weight.split(parts: groups, axis: 0)
+            return Tensor.concatenate(zip(inputs, weights).map {
+                $0.convolved(with: $1, stride: stride, padding: padding, dilation: dilation, inputDilation: inputDilation, flip: flip)
+            }, axis: -1)
+        }
         return withInt32(lists[0]) { s, _ in
             withInt32(lists[1]) { lo, _ in
                 withInt32(lists[2]) { hi, _ in

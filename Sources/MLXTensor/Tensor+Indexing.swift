@@ -4,12 +4,10 @@ import CMLX
 public enum TensorIndex: Sendable {
     case index(Int)
     case range(start: Int?, end: Int?, step: Int)
-    case all
-    case newAxis
-
-    public static func stride(_ start: Int?, _ end: Int?, _ step: Int) -> TensorIndex {
-        .range(start: start, end: end, step: step)
-    }
+    /// The whole axis (spelled `.all` in subscripts).
+    case whole
+    /// A new axis of size 1 (spelled `.newAxis`).
+    case insertedAxis
 }
 
 public protocol TensorIndexConvertible { var tensorIndex: TensorIndex { get } }
@@ -36,7 +34,7 @@ extension Tensor {
     public subscript(_ indices: [TensorIndex]) -> Tensor {
         guard failure == nil else { return self }
         let s = shape
-        let consumed = indices.filter { if case .newAxis = $0 { false } else { true } }.count
+        let consumed = indices.filter { if case .insertedAxis = $0 { false } else { true } }.count
         guard consumed <= s.count else {
             return Tensor(failure: .invalidArgument("[index] \(consumed) indices for a tensor of shape \(s)"))
         }
@@ -45,10 +43,10 @@ extension Tensor {
         var axis = 0
         for index in indices {
             switch index {
-            case .newAxis:
+            case .insertedAxis:
                 resultShape.append(1)
                 continue
-            case .all:
+            case .whole:
                 start.append(0); stop.append(s[axis]); strides.append(1)
                 viewShape.append(s[axis]); resultShape.append(s[axis])
             case .index(let i):
@@ -97,5 +95,14 @@ extension Tensor {
                 }
             }
         }
+    }
+}
+
+/// Leading-dot spellings inside mixed subscripts: `x[0, .all, .stride(1, nil, 2), .newAxis]`.
+extension TensorIndexConvertible where Self == TensorIndex {
+    public static var all: TensorIndex { TensorIndex.whole }
+    public static var newAxis: TensorIndex { TensorIndex.insertedAxis }
+    public static func stride(_ start: Int?, _ end: Int?, _ step: Int) -> TensorIndex {
+        TensorIndex.range(start: start, end: end, step: step)
     }
 }

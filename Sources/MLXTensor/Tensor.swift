@@ -32,15 +32,15 @@ public final class Tensor: @unchecked Sendable {
         if dtype != .float32 { self.init(converting: self, to: dtype) }
     }
 
-    public convenience init(_ values: [Int32], shape: [Int]? = nil) {
+    public convenience init(int32 values: [Int32], shape: [Int]? = nil) {
         self.init(copying: values, shape: shape ?? [values.count], sourceType: .int32)
     }
 
-    public convenience init(_ values: [Int64], shape: [Int]? = nil) {
+    public convenience init(int64 values: [Int64], shape: [Int]? = nil) {
         self.init(copying: values, shape: shape ?? [values.count], sourceType: .int64)
     }
 
-    public convenience init(_ values: [Double], shape: [Int]? = nil, dtype: DType = .float32) {
+    public convenience init(doubles values: [Double], shape: [Int]? = nil, dtype: DType = .float32) {
         // float64 is not computable on every backend: convert on the host.
         self.init(values.map { Float($0) }, shape: shape, dtype: dtype)
     }
