@@ -10,8 +10,8 @@ public protocol UnaryLayer: Module {
 ///
 /// The tree is found by reflection over stored properties, in declaration order: `@Parameter`
 /// tensors, plain `Module` properties, arrays of modules (`blocks.0`, `blocks.1`, …), optionals,
-/// and `@Child(key:)` for names that differ from the property. A leading underscore of a wrapped
-/// property is dropped.
+/// and `@Child(key:)` for names that differ from the property (an empty key lists an array's
+/// elements directly under the parent). A leading underscore of a wrapped property is dropped.
 open class Module {
     public init() {}
 
@@ -67,7 +67,7 @@ open class Module {
     // MARK: reflection
 
     /// The direct submodules with their keys.
-    public func children() -> [(String, Module)] {
+    public final func children() -> [(String, Module)] {
         var result = [(String, Module)]()
         for (name, value) in reflectedProperties() {
             if let slot = value as? ChildSlot {
@@ -97,7 +97,10 @@ open class Module {
 
     private static func modules(in value: Any, key: String) -> [(String, Module)] {
         if let m = value as? Module { return [(key, m)] }
-        if let list = value as? [Module] { return list.enumerated().map { ("\(key).\($0.offset)", $0.element) } }
+        if let list = value as? [Module] {
+            // An empty key puts the elements directly under the parent (`Sequential`: `0`, `1`, …).
+            return list.enumerated().map { (key.isEmpty ? "\($0.offset)" : "\(key).\($0.offset)", $0.element) }
+        }
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional {
             return mirror.children.first.map { modules(in: $0.value, key: key) } ?? []

@@ -37,13 +37,26 @@ public enum ParameterLayout: Sendable, Equatable {
 /// persistent buffer (in the state_dict, never updated by the optimizer), e.g. `y_embedding`.
 @propertyWrapper
 public final class Parameter {
-    public var wrappedValue: Tensor
+    private var value: Tensor?
     public let key: String?
     public let trainable: Bool
     public let layout: ParameterLayout
 
+    /// Reading it before the owner's init assigned it is a programming error (as in mlx-swift's `@ModuleInfo`).
+    public var wrappedValue: Tensor {
+        get { value! }
+        set { value = newValue }
+    }
+
     public init(wrappedValue: Tensor, key: String? = nil, trainable: Bool = true, layout: ParameterLayout = .identity) {
-        self.wrappedValue = wrappedValue
+        self.value = wrappedValue
+        self.key = key
+        self.trainable = trainable
+        self.layout = layout
+    }
+
+    /// Declared with its key; the owner assigns the tensor in its init (after `super.init()`).
+    public init(key: String? = nil, trainable: Bool = true, layout: ParameterLayout = .identity) {
         self.key = key
         self.trainable = trainable
         self.layout = layout
@@ -70,11 +83,22 @@ public final class OptionalParameter {
 /// properties: `@Child(key: "t_block") var timestepModulation: Sequential`.
 @propertyWrapper
 public final class Child<Value> {
-    public var wrappedValue: Value
+    private var value: Value?
     public let key: String?
 
+    /// Reading it before the owner's init assigned it is a programming error (as in mlx-swift's `@ModuleInfo`).
+    public var wrappedValue: Value {
+        get { value! }
+        set { value = newValue }
+    }
+
     public init(wrappedValue: Value, key: String? = nil) {
-        self.wrappedValue = wrappedValue
+        self.value = wrappedValue
+        self.key = key
+    }
+
+    /// Declared with its key; the owner assigns the module in its init (after `super.init()`).
+    public init(key: String) {
         self.key = key
     }
 }
@@ -88,8 +112,8 @@ protocol ParameterSlot: AnyObject {
 
 extension Parameter: ParameterSlot {
     var tensor: Tensor? {
-        get { wrappedValue }
-        set { if let newValue { wrappedValue = newValue } }
+        get { value }
+        set { if let newValue { value = newValue } }
     }
 }
 
@@ -106,5 +130,5 @@ protocol ChildSlot {
 }
 
 extension Child: ChildSlot {
-    var anyValue: Any { wrappedValue }
+    var anyValue: Any { value as Any }
 }

@@ -8,6 +8,12 @@ public struct LoadReport: Equatable, Sendable, CustomStringConvertible {
         /// In the checkpoint's (PyTorch) layout.
         public let expected: [Int]
         public let found: [Int]
+
+        public init(path: String, expected: [Int], found: [Int]) {
+            self.path = path
+            self.expected = expected
+            self.found = found
+        }
     }
 
     public var missing: [String] = []
