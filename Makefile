@@ -16,7 +16,7 @@ demo: build
 
 test: bootstrap
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 bench-matmul: bootstrap
 	bash Benchmarks/matmul.sh
