@@ -25,6 +25,13 @@ open class Module {
         return result
     }
 
+    /// The persistent buffers' paths (state_dict entries that are not parameters).
+    public func bufferPaths() -> Set<String> {
+        var result = Set<String>()
+        visitSlots(prefix: "") { path, slot in if slot.buffer { result.insert(path) } }
+        return result
+    }
+
     /// The parameters the optimizer updates (buffers and frozen ones excluded).
     public func trainableParameters() -> [(String, Tensor)] {
         var result = [(String, Tensor)]()

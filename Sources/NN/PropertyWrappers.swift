@@ -24,6 +24,14 @@ public enum ParameterLayout: Sendable, Equatable {
         }
     }
 
+    /// The checkpoint shape for our shape.
+    public func toPyTorch(shape s: [Int]) -> [Int] {
+        switch self {
+        case .identity: s
+        case .convolutionKernel: s.count < 3 ? s : [s[0], s[s.count - 1]] + Array(s[1..<(s.count - 1)])
+        }
+    }
+
     /// Our shape for a checkpoint shape.
     public func fromPyTorch(shape s: [Int]) -> [Int] {
         switch self {
@@ -33,14 +41,16 @@ public enum ParameterLayout: Sendable, Equatable {
     }
 }
 
-/// A tensor owned by a module, addressed by its PyTorch name. `trainable: false` marks a
-/// persistent buffer (in the state_dict, never updated by the optimizer), e.g. `y_embedding`.
+/// A tensor owned by a module, addressed by its PyTorch name. `trainable: false` marks one the
+/// optimizer never updates (e.g. `rope.freqs`); `buffer: true` a persistent buffer (in the
+/// state_dict but not a parameter, e.g. `y_embedding`; never trained).
 @propertyWrapper
 public final class Parameter {
     private var value: Tensor?
     public let key: String?
     public let trainable: Bool
     public let layout: ParameterLayout
+    public let buffer: Bool
 
     /// Reading it before the owner's init assigned it is a programming error (as in mlx-swift's `@ModuleInfo`).
     public var wrappedValue: Tensor {
@@ -48,17 +58,20 @@ public final class Parameter {
         set { value = newValue }
     }
 
-    public init(wrappedValue: Tensor, key: String? = nil, trainable: Bool = true, layout: ParameterLayout = .identity) {
+    public init(wrappedValue: Tensor, key: String? = nil, trainable: Bool = true, buffer: Bool = false,
+                layout: ParameterLayout = .identity) {
         self.value = wrappedValue
         self.key = key
-        self.trainable = trainable
+        self.trainable = trainable && !buffer
+        self.buffer = buffer
         self.layout = layout
     }
 
     /// Declared with its key; the owner assigns the tensor in its init (after `super.init()`).
-    public init(key: String? = nil, trainable: Bool = true, layout: ParameterLayout = .identity) {
+    public init(key: String? = nil, trainable: Bool = true, buffer: Bool = false, layout: ParameterLayout = .identity) {
         self.key = key
-        self.trainable = trainable
+        self.trainable = trainable && !buffer
+        self.buffer = buffer
         self.layout = layout
     }
 }
@@ -106,6 +119,7 @@ public final class Child<Value> {
 protocol ParameterSlot: AnyObject {
     var key: String? { get }
     var trainable: Bool { get }
+    var buffer: Bool { get }
     var layout: ParameterLayout { get }
     var tensor: Tensor? { get set }
 }
@@ -118,6 +132,7 @@ extension Parameter: ParameterSlot {
 }
 
 extension OptionalParameter: ParameterSlot {
+    var buffer: Bool { false }
     var tensor: Tensor? {
         get { wrappedValue }
         set { wrappedValue = newValue }

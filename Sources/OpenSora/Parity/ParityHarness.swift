@@ -94,5 +94,10 @@ public struct ParityHarness {
 
 /// The runners every model issue registers (kind → runner).
 public enum ParityRunners {
-    public static var all: [String: ParityRunner] { [:] }
+    public static var all: [String: ParityRunner] {
+        [
+            "stdit3.forward": STDiT3ForwardRunner(),
+            "stdit3.layers": STDiT3LayersRunner(),
+        ]
+    }
 }

@@ -1,0 +1,30 @@
+import MLXTensor
+import NN
+
+/// The named architectures `opensora inspect --model` knows, with the official layout names.
+public enum ModelCatalog {
+    public struct Model: Sendable {
+        public let id: String
+        /// The name the reference registry and the layout fixture use.
+        public let officialName: String
+        public let build: @Sendable () throws -> Module
+    }
+
+    public static let models: [Model] = [
+        Model(id: "stdit3-xl2", officialName: "STDiT3-XL/2") { try STDiT3(.xl2) },
+        Model(id: "stdit3-3b2", officialName: "STDiT3-3B/2") { try STDiT3(.b3_2) },
+        Model(id: "stdit3-tiny", officialName: "STDiT3-tiny") { try STDiT3(.tiny) },
+    ]
+
+    public static func model(_ id: String) throws -> Model {
+        guard let m = models.first(where: { $0.id == id }) else {
+            throw OpenSoraError.unknownModel("unknown model '\(id)'; accepted: \(models.map(\.id).joined(separator: ", "))")
+        }
+        return m
+    }
+
+    public static func layout(_ id: String) throws -> ModelLayout {
+        let m = try model(id)
+        return ModelLayout(name: m.officialName, module: try m.build())
+    }
+}

@@ -1,0 +1,72 @@
+// Reference: shared/fixtures/parity/checkpoint.layout__released.json (its per-model form).
+import Foundation
+import MLXTensor
+import NN
+
+/// A model's state_dict as names, PyTorch-layout shapes, dtypes and kinds, in registration order —
+/// what `opensora inspect --layout` prints so a user can diff it against a real checkpoint.
+public struct ModelLayout: Equatable, Sendable {
+    public struct Entry: Equatable, Sendable {
+        public let name: String
+        public let shape: [Int]
+        public let dtype: String
+        /// "parameter" or "buffer"
+        public let kind: String
+    }
+
+    public let name: String
+    public let entries: [Entry]
+
+    /// Built from shapes only: tensors of a freshly built model are lazy and never evaluated here.
+    public init(name: String, module: Module) {
+        self.name = name
+        let layouts = module.parameterLayouts(), buffers = module.bufferPaths()
+        entries = module.namedParameters().map { path, t in
+            Entry(name: path, shape: layouts[path, default: .identity].toPyTorch(shape: t.shape), dtype: "\(t.dtype)",
+                  kind: buffers.contains(path) ? "buffer" : "parameter")
+        }
+    }
+
+    public init(name: String, entries: [Entry]) {
+        self.name = name
+        self.entries = entries
+    }
+
+    /// Elements of the parameters (buffers excluded), each counted once.
+    public var totalParameters: Int { entries.filter { $0.kind == "parameter" }.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+    public var totalStateDictElements: Int { entries.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+
+    /// The fixture's JSON form, one entry per line.
+    public var json: String {
+        let lines = entries.map {
+            "    {\"name\": \"\($0.name)\", \"shape\": [\($0.shape.map(String.init).joined(separator: ", "))], "
+                + "\"dtype\": \"\($0.dtype)\", \"kind\": \"\($0.kind)\"}"
+        }
+        return """
+        {
+          "name": "\(name)",
+          "total_parameters": \(totalParameters),
+          "total_state_dict_elements": \(totalStateDictElements),
+          "num_entries": \(entries.count),
+          "entries": [
+        \(lines.joined(separator: ",\n"))
+          ]
+        }
+        """
+    }
+
+    /// The layouts of a `checkpoint.layout` fixture file, by model name.
+    public static func fromFixture(_ url: URL) throws -> [ModelLayout] {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let models = json["models"] as? [[String: Any]]
+        else { throw ParityError.malformed(url.lastPathComponent, "not a checkpoint.layout file") }
+        return models.map { m in
+            let entries = (m["entries"] as? [[String: Any]] ?? []).map {
+                Entry(name: $0["name"] as? String ?? "", shape: $0["shape"] as? [Int] ?? [], dtype: $0["dtype"] as? String ?? "",
+                      kind: $0["kind"] as? String ?? "")
+            }
+            return ModelLayout(name: m["name"] as? String ?? "", entries: entries)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+// Reference: timm.models.vision_transformer.Mlp (fc1 → GELU(tanh) → fc2, no dropout, no norm).
+import MLXTensor
+import NN
+
+/// timm's `Mlp` as STDiT3 uses it: `fc1`, tanh-GELU, `fc2`.
+public final class FeedForward: Module, UnaryLayer {
+    public let fc1: Linear
+    public let fc2: Linear
+
+    public init(inputDimensions: Int, hiddenDimensions: Int, outputDimensions: Int? = nil) {
+        fc1 = Linear(inputDimensions, hiddenDimensions)
+        fc2 = Linear(hiddenDimensions, outputDimensions ?? inputDimensions)
+        super.init()
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { fc2(fc1(x).geluTanh()) }
+}

@@ -1,0 +1,30 @@
+// Reference: opensora/models/layers/blocks.py@v1.2.0 (T2IFinalLayer); spec/stdit3.md §5.12.
+import MLXTensor
+import NN
+
+/// LayerNorm, modulation by the timestep(+fps) embedding `t` (not `t_block`'s output), Linear to
+/// patch·out channels. With a frame mask, conditioning frames take the t = 0 branch, which the
+/// reference computes from norm(already-modulated x) — reproduced on purpose (spec pitfall 7).
+public final class FinalLayer: Module {
+    @Parameter(key: "scale_shift_table") public var scaleShiftTable: Tensor
+    public let linear: Linear
+
+    public init(hiddenSize: Int, patchVolume: Int, outChannels: Int, key: RandomKey = RandomKey(seed: 0)) {
+        linear = Linear(hiddenSize, patchVolume * outChannels)
+        super.init()
+        scaleShiftTable = Tensor.normal([2, hiddenSize], key: key) / Float(hiddenSize).squareRoot()
+    }
+
+    /// `x` [B, T·S, C], `t` [B, C] → [B, T·S, patch·out]
+    public func callAsFunction(_ x: Tensor, t: Tensor, t0: Tensor? = nil, frameMask: Tensor? = nil,
+                               frames: Int, tokensPerFrame: Int) -> Tensor {
+        let m = (scaleShiftTable.expandedDims(0) + t.expandedDims(1)).split(parts: 2, axis: 1)
+        var h = x.layerNorm(eps: 1e-6) * (1 + m[1]) + m[0]
+        if let t0, let frameMask {
+            let m0 = (scaleShiftTable.expandedDims(0) + t0.expandedDims(1)).split(parts: 2, axis: 1)
+            let h0 = h.layerNorm(eps: 1e-6) * (1 + m0[1]) + m0[0]
+            h = t2iFrameSelect(frameMask, h, h0, frames: frames, tokensPerFrame: tokensPerFrame)
+        }
+        return linear(h)
+    }
+}

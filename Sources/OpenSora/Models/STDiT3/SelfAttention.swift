@@ -1,0 +1,44 @@
+// Reference: opensora/models/layers/blocks.py@v1.2.0 (Attention, LlamaRMSNorm); spec/stdit3.md §5.9.
+import MLXTensor
+import NN
+
+/// Multi-head self-attention with per-head RMSNorm on q and k (eps 1e-6), and rotary embedding
+/// after the norm when `rope` is set (temporal blocks).
+public final class SelfAttention: Module {
+    public let qkv: Linear
+    @Child(key: "q_norm") public var queryNorm: RMSNorm?
+    @Child(key: "k_norm") public var keyNorm: RMSNorm?
+    public let proj: Linear
+    public let headCount: Int
+    /// The model's rotary embedding (not a child: the reference holds only its function).
+    let rope: SharedModule<RotaryEmbedding>?
+
+    public init(dimensions: Int, headCount: Int, qkNorm: Bool, rope: RotaryEmbedding?) {
+        self.headCount = headCount
+        self.rope = rope.map(SharedModule.init)
+        qkv = Linear(dimensions, 3 * dimensions)
+        proj = Linear(dimensions, dimensions)
+        super.init()
+        queryNorm = qkNorm ? RMSNorm(dimensions / headCount, eps: 1e-6) : nil
+        keyNorm = qkNorm ? RMSNorm(dimensions / headCount, eps: 1e-6) : nil
+    }
+
+    /// [B, L, C] → [B, L, C]
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let (b, l, c) = (x.dim(0), x.dim(1), x.dim(2))
+        let d = c / headCount
+        let parts = qkv(x).reshaped(b, l, 3, headCount, d).transposed(2, 0, 3, 1, 4).split(parts: 3, axis: 0)
+        var q = parts[0].squeezed([0]), k = parts[1].squeezed([0])
+        let v = parts[2].squeezed([0])
+        if let queryNorm, let keyNorm {
+            q = queryNorm(q)
+            k = keyNorm(k)
+        }
+        if let rope = rope?.module {
+            q = rope(q)
+            k = rope(k)
+        }
+        let o = scaledDotProductAttention(queries: q, keys: k, values: v, scale: 1 / Float(d).squareRoot())
+        return proj(o.transposed(0, 2, 1, 3).reshaped(b, l, c))
+    }
+}
