@@ -98,6 +98,12 @@ public enum ParityRunners {
         [
             "stdit3.forward": STDiT3ForwardRunner(),
             "stdit3.layers": STDiT3LayersRunner(),
+            "vae_spatial.encode": SpatialVAERunner(decode: false),
+            "vae_spatial.decode": SpatialVAERunner(decode: true),
+            "vae_temporal.encode": TemporalVAERunner(decode: false),
+            "vae_temporal.decode": TemporalVAERunner(decode: true),
+            "vae_pipeline.encode": VideoVAERunner(decode: false),
+            "vae_pipeline.decode": VideoVAERunner(decode: true),
         ]
     }
 }
