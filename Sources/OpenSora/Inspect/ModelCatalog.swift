@@ -14,6 +14,8 @@ public enum ModelCatalog {
         Model(id: "stdit3-xl2", officialName: "STDiT3-XL/2") { try STDiT3(.xl2) },
         Model(id: "stdit3-3b2", officialName: "STDiT3-3B/2") { try STDiT3(.b3_2) },
         Model(id: "stdit3-tiny", officialName: "STDiT3-tiny") { try STDiT3(.tiny) },
+        Model(id: "vae-v1.2", officialName: "OpenSoraVAE_V1_2") { try VideoVAE(.v1_2) },
+        Model(id: "vae-tiny", officialName: "OpenSoraVAE_V1_2-tiny") { try VideoVAE(.tiny) },
     ]
 
     public static func model(_ id: String) throws -> Model {

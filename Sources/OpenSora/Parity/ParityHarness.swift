@@ -104,6 +104,7 @@ public enum ParityRunners {
             "vae_temporal.decode": TemporalVAERunner(decode: true),
             "vae_pipeline.encode": VideoVAERunner(decode: false),
             "vae_pipeline.decode": VideoVAERunner(decode: true),
+            "eval.psnr_ssim": PSNRSSIMRunner(),
         ]
     }
 }
