@@ -57,7 +57,8 @@ extension Module {
 /// Where the tensors of a checkpoint are: a `.safetensors` file, or a folder holding
 /// `model.safetensors`, or shards listed by `model.safetensors.index.json` (its `weight_map`).
 public enum CheckpointFiles {
-    public static let accepted = "a .safetensors file, or a folder with model.safetensors or model.safetensors.index.json"
+    public static let accepted = "a .safetensors file, or a folder with model.safetensors, "
+        + "diffusion_pytorch_model.safetensors or model.safetensors.index.json"
 
     public static func tensors(at path: String) throws -> [String: Tensor] {
         var isDirectory: ObjCBool = false
@@ -75,8 +76,10 @@ public enum CheckpointFiles {
             }
             return result
         }
-        let single = folder.appendingPathComponent("model.safetensors")
-        if FileManager.default.fileExists(atPath: single.path) { return try Tensor.load(safetensors: single.path) }
+        for name in ["model.safetensors", "diffusion_pytorch_model.safetensors"] {
+            let single = folder.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: single.path) { return try Tensor.load(safetensors: single.path) }
+        }
         throw CheckpointError.notFound(path: path, accepted: accepted)
     }
 

@@ -31,6 +31,14 @@ public final class VideoVAE: Module {
 
     public var latentChannels: Int { config.temporal.embedDim }
 
+    /// Loads standalone SDXL-VAE weights in diffusers naming (`encoder.…`, `decoder.…`, a file or a
+    /// folder with `diffusion_pytorch_model.safetensors`) into the spatial part only. The released
+    /// Open-Sora checkpoint carries fine-tuned spatial weights: prefer `loadWeights(path:)` for it.
+    @discardableResult
+    public func loadSpatialWeights(diffusersPath path: String, strict: Bool = true) throws -> LoadReport {
+        try spatial.module.loadWeights(path: path, strict: strict)
+    }
+
     /// Pixels [B, 3, T, H, W] in [−1, 1] → normalised latents [B, 4, T', H/8, W/8].
     /// Both posteriors are sampled, as the reference does at inference too: `noise` supplies the
     /// spatial noise [B, 4, T, h, w] and the temporal noise [B, 4, T', h, w] (one posterior per clip,
