@@ -105,6 +105,7 @@ public enum ParityRunners {
             "vae_pipeline.encode": VideoVAERunner(decode: false),
             "vae_pipeline.decode": VideoVAERunner(decode: true),
             "eval.psnr_ssim": PSNRSSIMRunner(),
+            "tokenizer.t5": T5TokenizerRunner(),
         ]
     }
 }
