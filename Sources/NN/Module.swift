@@ -61,6 +61,10 @@ open class Module {
         }
     }
 
+    /// Tied parameters: alias path → source path (one tensor under two names). A checkpoint may
+    /// hold only the source; loading fills the alias from it (HF T5: encoder.embed_tokens ← shared).
+    open var parameterAliases: [String: String] { [:] }
+
     /// Parameters whose path starts with one of these are not trained (e.g. a frozen caption embedder).
     public var frozenPrefixes: [String] = []
 

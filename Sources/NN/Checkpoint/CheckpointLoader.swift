@@ -9,6 +9,10 @@ extension Module {
     /// Tensors are cast to `dtype`, or to the dtype the parameter already has.
     @discardableResult
     public func loadWeights(from weights: [String: Tensor], strict: Bool = true, dtype: DType? = nil) throws -> LoadReport {
+        var weights = weights
+        for (alias, source) in parameterAliases where weights[alias] == nil {
+            if let t = weights[source] { weights[alias] = t }
+        }
         var report = LoadReport()
         let current = Dictionary(namedParameters(), uniquingKeysWith: { a, _ in a })
         let layouts = parameterLayouts()

@@ -16,6 +16,8 @@ public enum ModelCatalog {
         Model(id: "stdit3-tiny", officialName: "STDiT3-tiny") { try STDiT3(.tiny) },
         Model(id: "vae-v1.2", officialName: "OpenSoraVAE_V1_2") { try VideoVAE(.v1_2) },
         Model(id: "vae-tiny", officialName: "OpenSoraVAE_V1_2-tiny") { try VideoVAE(.tiny) },
+        Model(id: "t5-v1_1-xxl", officialName: "T5EncoderModel t5-v1_1-xxl") { try T5EncoderModel(.v1_1XXL) },
+        Model(id: "t5-tiny", officialName: "T5EncoderModel tiny") { try T5EncoderModel(.tiny) },
     ]
 
     public static func model(_ id: String) throws -> Model {

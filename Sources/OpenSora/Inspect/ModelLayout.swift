@@ -16,11 +16,16 @@ public struct ModelLayout: Equatable, Sendable {
 
     public let name: String
     public let entries: [Entry]
+    /// Entries that are a second name of an earlier entry's tensor (tied weights), counted once.
+    public private(set) var tiedNames: Set<String> = []
 
     /// Built from shapes only: tensors of a freshly built model are lazy and never evaluated here.
     public init(name: String, module: Module) {
         self.name = name
         let layouts = module.parameterLayouts(), buffers = module.bufferPaths()
+        var seen = Set<ObjectIdentifier>(), tied = Set<String>()
+        for (path, t) in module.namedParameters() where !seen.insert(ObjectIdentifier(t)).inserted { tied.insert(path) }
+        tiedNames = tied
         entries = module.namedParameters().map { path, t in
             Entry(name: path, shape: layouts[path, default: .identity].toPyTorch(shape: t.shape), dtype: "\(t.dtype)",
                   kind: buffers.contains(path) ? "buffer" : "parameter")
@@ -33,7 +38,9 @@ public struct ModelLayout: Equatable, Sendable {
     }
 
     /// Elements of the parameters (buffers excluded), each counted once.
-    public var totalParameters: Int { entries.filter { $0.kind == "parameter" }.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+    public var totalParameters: Int {
+        entries.filter { $0.kind == "parameter" && !tiedNames.contains($0.name) }.reduce(0) { $0 + $1.shape.reduce(1, *) }
+    }
     public var totalStateDictElements: Int { entries.reduce(0) { $0 + $1.shape.reduce(1, *) } }
 
     /// The fixture's JSON form, one entry per line.

@@ -106,6 +106,7 @@ public enum ParityRunners {
             "vae_pipeline.decode": VideoVAERunner(decode: true),
             "eval.psnr_ssim": PSNRSSIMRunner(),
             "tokenizer.t5": T5TokenizerRunner(),
+            "t5.encode": T5EncodeRunner(),
         ]
     }
 }
