@@ -60,9 +60,16 @@ public struct ParityHarness {
         }
     }
 
+    func compare(_ outputs: [String: Tensor], _ fixture: ParityFixture) throws -> ParityOutcome {
+        let (worst, problems) = try ParityHarness.differences(outputs, fixture)
+        return ParityOutcome(file: fixture.url.path, kind: fixture.kind, status: problems.isEmpty ? .ok : .FAIL,
+                             maxAbsError: worst, tolerance: fixture.atol, detail: problems.joined(separator: "; "))
+    }
+
     /// Every expected output must be produced, have the expected shape, and satisfy
     /// |got − want| ≤ atol + rtol·|want| element-wise (NaN only where NaN is expected).
-    func compare(_ outputs: [String: Tensor], _ fixture: ParityFixture) throws -> ParityOutcome {
+    /// Returns the largest absolute error and the problems found.
+    static func differences(_ outputs: [String: Tensor], _ fixture: ParityFixture) throws -> (Double, [String]) {
         var worst = 0.0, problems = [String]()
         for (name, want) in fixture.expectedOutputs.sorted(by: { $0.key < $1.key }) {
             guard let got = outputs[name] else {
@@ -87,8 +94,7 @@ public struct ParityHarness {
             }
             if bad > 0 { problems.append("\(name): \(bad) of \(g.count) elements outside tolerance") }
         }
-        return ParityOutcome(file: fixture.url.path, kind: fixture.kind, status: problems.isEmpty ? .ok : .FAIL,
-                             maxAbsError: worst, tolerance: fixture.atol, detail: problems.joined(separator: "; "))
+        return (worst, problems)
     }
 }
 
@@ -107,6 +113,8 @@ public enum ParityRunners {
             "eval.psnr_ssim": PSNRSSIMRunner(),
             "tokenizer.t5": T5TokenizerRunner(),
             "t5.encode": T5EncodeRunner(),
+            "t5.checkpoint_bin": T5CheckpointRunner(),
+            "checkpoint.layout": CheckpointLayoutRunner(),
         ]
     }
 }
