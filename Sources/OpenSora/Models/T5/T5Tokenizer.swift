@@ -82,7 +82,8 @@ public struct T5Tokenizer: Sendable {
         return result
     }
 
-    /// Text of `ids`: pieces joined with `▁` as spaces; special tokens dropped when asked.
+    /// Text of `ids`: pieces joined with `▁` as spaces; special tokens (`<unk>` included, as in
+    /// Hugging Face) dropped when asked, else written out.
     public func decode(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
         var text = "", words = ""
         func flush() {
@@ -99,11 +100,7 @@ public struct T5Tokenizer: Sendable {
                 }
                 continue
             }
-            if id == model.unknownID {
-                words += " \u{2047} "
-            } else if model.pieces.indices.contains(id) {
-                words += model.pieces[id].text
-            }
+            if model.pieces.indices.contains(id) { words += model.pieces[id].text }
         }
         flush()
         return text
