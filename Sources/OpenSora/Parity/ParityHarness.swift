@@ -115,6 +115,9 @@ public enum ParityRunners {
             "t5.encode": T5EncodeRunner(),
             "t5.checkpoint_bin": T5CheckpointRunner(),
             "checkpoint.layout": CheckpointLayoutRunner(),
+            "rflow.timestep_transform": TimestepTransformRunner(),
+            "rflow.training_loss": TrainingLossRunner(),
+            "rflow.sample": SamplerRunner(),
         ]
     }
 }
