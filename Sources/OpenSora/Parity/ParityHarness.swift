@@ -118,6 +118,7 @@ public enum ParityRunners {
             "rflow.timestep_transform": TimestepTransformRunner(),
             "rflow.training_loss": TrainingLossRunner(),
             "rflow.sample": SamplerRunner(),
+            "inference.parsing": InferenceParsingRunner(),
         ]
     }
 }

@@ -1,0 +1,133 @@
+// Reference: opensora/models/text_encoder/t5.py@v1.2.0 (clean_caption, basic_clean, text_preprocessing);
+// spec/t5.md §2. Python `re` patterns are ported to ICU (NSRegularExpression) verbatim.
+import Foundation
+
+/// The caption cleaner Open-Sora applies (twice) to prompts before T5: URL-decoding, lower-casing,
+/// removal of URLs, HTML, @handles, CJK runs, file names, ids and shop phrases, normalised dashes and
+/// quotes, and collapsed punctuation/whitespace.
+public enum PromptCleaner {
+    /// text_preprocessing: clean_caption applied twice.
+    public static func preprocess(_ text: String) -> String { clean(clean(text)) }
+
+    public static func clean(_ caption: String) -> String {
+        var c = unquotePlus(caption).trimmingPythonWhitespace().lowercased()
+        c = c.replacingOccurrences(of: "<person>", with: "person")
+        c = sub(#"\b((?:https?:(?:\/{1,3}|[a-zA-Z0-9%])|[a-zA-Z0-9.\-]+[.](?:com|co|ru|net|org|edu|gov|it)[\w/-]*\b\/?(?!@)))"#, "", c)
+        c = sub(#"\b((?:www:(?:\/{1,3}|[a-zA-Z0-9%])|[a-zA-Z0-9.\-]+[.](?:com|co|ru|net|org|edu|gov|it)[\w/-]*\b\/?(?!@)))"#, "", c)
+        c = HTMLText.text(of: c)
+        c = sub(#"@[\w\d]+\b"#, "", c)
+        for range in [#"[\u31c0-\u31ef]+"#, #"[\u31f0-\u31ff]+"#, #"[\u3200-\u32ff]+"#, #"[\u3300-\u33ff]+"#, #"[\u3400-\u4dbf]+"#,
+                      #"[\u4dc0-\u4dff]+"#, #"[\u4e00-\u9fff]+"#] {
+            c = sub(range, "", c)
+        }
+        c = sub(#"[\u002D\u058A\u05BE\u1400\u1806\u2010-\u2015\u2E17\u2E1A\u2E3A\u2E3B\u2E40\u301C\u3030\u30A0\uFE31\uFE32\uFE58\uFE63\uFF0D]+"#, "-", c)
+        c = sub("[`´«»“”¨]", "\"", c)
+        c = sub("[‘’]", "'", c)
+        c = sub("&quot;?", "", c)
+        c = sub("&amp", "", c)
+        c = sub(#"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"#, " ", c)
+        c = sub(#"\d:\d\d\s+$"#, "", c)
+        c = c.replacingOccurrences(of: "\\n", with: " ")
+        c = sub(#"#\d{1,3}\b"#, "", c)
+        c = sub(#"#\d{5,}\b"#, "", c)
+        c = sub(#"\b\d{6,}\b"#, "", c)
+        c = sub(#"[\S]+\.(?:png|jpg|jpeg|bmp|webp|eps|pdf|apk|mp4)"#, "", c)
+        c = sub(#"["']{2,}"#, "\"", c)
+        c = sub(#"[\.]{2,}"#, " ", c)
+        c = sub(#"[#®•©™&@·º½¾¿¡§~\)\(\]\[\}\{\|\\/\*]{1,}"#, " ", c)
+        c = sub(#"\s+\.\s+"#, " ", c)
+        if matches(#"(?:\-|\_)"#, c) > 3 { c = sub(#"(?:\-|\_)"#, " ", c) }
+        c = basicClean(c)
+        c = sub(#"\b[a-zA-Z]{1,3}\d{3,15}\b"#, "", c)
+        c = sub(#"\b[a-zA-Z]+\d+[a-zA-Z]+\b"#, "", c)
+        c = sub(#"\b\d+[a-zA-Z]+\d+\b"#, "", c)
+        c = sub(#"(worldwide\s+)?(free\s+)?shipping"#, "", c)
+        c = sub(#"(free\s)?download(\sfree)?"#, "", c)
+        c = sub(#"\bclick\b\s(?:for|on)\s\w+"#, "", c)
+        c = sub(#"\b(?:png|jpg|jpeg|bmp|webp|eps|pdf|apk|mp4)(\simage[s]?)?"#, "", c)
+        c = sub(#"\bpage\s+\d+\b"#, "", c)
+        c = sub(#"\b\d*[a-zA-Z]+\d+[a-zA-Z]+\d+[a-zA-Z\d]*\b"#, " ", c)
+        c = sub(#"\b\d+\.?\d*[xх×]\d+\.?\d*\b"#, "", c)
+        c = sub(#"\b\s+\:\s+"#, ": ", c)
+        c = sub(#"(\D[,\./])\b"#, "$1 ", c)
+        c = sub(#"\s+"#, " ", c)
+        c = sub(#"^["']([\w\W]+)["']$"#, "$1", c)
+        c = sub(#"^['\_,\-\:;]"#, "", c)
+        c = sub(#"['\_,\-\:\-\+]$"#, "", c)
+        c = sub(#"^\.\S+$"#, "", c)
+        return c.trimmingPythonWhitespace()
+    }
+
+    /// ftfy.fix_text's character fixes that matter for prompts (ligatures, full-width forms, curly
+    /// quotes, line breaks, control characters, NFC), then html.unescape twice, then strip.
+    static func basicClean(_ text: String) -> String {
+        var s = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFB00: s += "ff"
+            case 0xFB01: s += "fi"
+            case 0xFB02: s += "fl"
+            case 0xFB03: s += "ffi"
+            case 0xFB04: s += "ffl"
+            case 0xFB05, 0xFB06: s += "st"
+            case 0xFF01...0xFF5E: s.unicodeScalars.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            case 0x3000: s += " "
+            case 0x2018, 0x2019, 0x201A, 0x201B: s += "'"
+            case 0x201C, 0x201D, 0x201E, 0x201F: s += "\""
+            case 0x2028, 0x2029, 0x0085: s += "\n"
+            case 0x00...0x08, 0x0B, 0x0E...0x1F, 0x7F: continue
+            default: s.unicodeScalars.append(scalar)
+            }
+        }
+        s = s.replacingOccurrences(of: "\r\n", with: "\n").precomposedStringWithCanonicalMapping
+        return HTMLText.unescape(HTMLText.unescape(s)).trimmingPythonWhitespace()
+    }
+
+    /// urllib.parse.unquote_plus: `+` → space, %XX → bytes decoded as UTF-8 (invalid → U+FFFD).
+    static func unquotePlus(_ s: String) -> String {
+        let bytes = Array(s.replacingOccurrences(of: "+", with: " ").utf8)
+        var out = [UInt8](), i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x25, i + 2 < bytes.count, let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                out.append(v)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    nonisolated(unsafe) private static var cache = [String: NSRegularExpression]()  // guarded by `lock`
+    private static let lock = NSLock()
+
+    static func regex(_ pattern: String) -> NSRegularExpression {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = cache[pattern] { return r }
+        // The patterns are constants of this file: a failure here is a programming error.
+        let r = try! NSRegularExpression(pattern: pattern, options: [.useUnicodeWordBoundaries])
+        cache[pattern] = r
+        return r
+    }
+
+    /// re.sub(pattern, template, s) with ICU's `$1` group syntax in the template.
+    static func sub(_ pattern: String, _ template: String, _ s: String) -> String {
+        regex(pattern).stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
+    }
+
+    static func matches(_ pattern: String, _ s: String) -> Int {
+        regex(pattern).numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s))
+    }
+}
+
+extension String {
+    /// Python's str.strip(): Unicode whitespace at both ends.
+    func trimmingPythonWhitespace() -> String {
+        var scalars = Substring.UnicodeScalarView(unicodeScalars)
+        while let f = scalars.first, f.properties.isWhitespace || (0x1C...0x1F).contains(f.value) { scalars.removeFirst() }
+        while let l = scalars.last, l.properties.isWhitespace || (0x1C...0x1F).contains(l.value) { scalars.removeLast() }
+        return String(scalars)
+    }
+}
