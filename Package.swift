@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(name: "MLXTensor", dependencies: ["CMLX"]),
         .target(name: "NN", dependencies: ["MLXTensor"]),
-        .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"]),
+        .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"], resources: [.copy("Resources")]),
         .executableTarget(
             name: "opensora",
             dependencies: ["OpenSora", .product(name: "ArgumentParser", package: "swift-argument-parser")]

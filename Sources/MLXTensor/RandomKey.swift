@@ -49,3 +49,8 @@ extension Tensor {
         }
     }
 }
+
+extension RandomKey {
+    /// The `index`-th key derived from this one (a stable way to give each item of a run its own key).
+    public func child(_ index: Int) -> RandomKey { split(into: index + 1)[index] }
+}

@@ -1,0 +1,70 @@
+// Reference: scripts/inference.py@v1.2.0 (model building); spec/inference.md §1 step 5.
+import Foundation
+import MLXTensor
+import NN
+
+/// The three networks of a generation: the text encoder (built on demand and released after the
+/// prompts are encoded), the diffusion transformer and the video VAE.
+public struct ModelBundle {
+    public let makeTextEncoder: () throws -> TextEncoder
+    public let denoiser: STDiT3
+    public let vae: VideoVAE
+    public let description: String
+
+    public init(makeTextEncoder: @escaping () throws -> TextEncoder, denoiser: STDiT3, vae: VideoVAE, description: String) {
+        self.makeTextEncoder = makeTextEncoder
+        self.denoiser = denoiser
+        self.vae = vae
+        self.description = description
+    }
+
+    /// A tiny model of the full architecture with seeded random weights: every stage runs end to end
+    /// in seconds, the output is noise-like. For tests and until the trained default model ships.
+    public static func tinyRandom(seed: UInt64 = 2026) throws -> ModelBundle {
+        var stdit = STDiT3Config.tiny
+        stdit.modelMaxLength = 300
+        let keys = RandomKey(seed: seed).split(into: 2)
+        let denoiser = try STDiT3(stdit, key: keys[0])
+        try denoiser.update(parameters: ["y_embedder.y_embedding": Tensor.normal([300, stdit.captionChannels], key: keys[1]) * 0.2])
+        let vae = try VideoVAE(.tiny)
+        guard let spiece = Bundle.module.url(forResource: "tiny-spiece", withExtension: "model", subdirectory: "Resources") else {
+            throw CheckpointError.notFound(path: "Resources/tiny-spiece.model", accepted: "the bundled tokenizer model")
+        }
+        return ModelBundle(
+            makeTextEncoder: {
+                TextEncoder(tokenizer: try T5Tokenizer(contentsOf: spiece.path), model: try T5EncoderModel(.tiny), maxLength: 300)
+            }, denoiser: denoiser, vae: vae, description: "tiny random-weight preset")
+    }
+
+    /// The official checkpoints: `stdit` (folder with config.json + model.safetensors, or a file),
+    /// `vae` (OpenSora-VAE-v1.2 folder or file), `t5` (the t5-v1_1-xxl folder), all loaded strictly.
+    public static func official(stdit: String, vae vaePath: String, t5: String, dtype: DType = .float32) throws -> ModelBundle {
+        let stditURL = URL(fileURLWithPath: stdit)
+        let configURL = stditURL.appendingPathComponent("config.json")
+        var config = STDiT3Config.xl2
+        if FileManager.default.fileExists(atPath: configURL.path) { config = try ModelFolder.config(STDiT3Config.self, at: configURL.path) }
+        let denoiser = try STDiT3(config)
+        try denoiser.loadWeights(path: stdit, strict: true, dtype: dtype)
+        let vae = try VideoVAE(.v1_2)
+        // A checkpoint without the normalisation buffers falls back to the released constants.
+        var weights = try CheckpointFiles.tensors(at: vaePath)
+        for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }
+        try vae.loadWeights(from: weights, strict: true, dtype: dtype)
+        return ModelBundle(makeTextEncoder: { try TextEncoder(folder: t5) }, denoiser: denoiser, vae: vae,
+                           description: "official checkpoints (\(stdit), \(vaePath), \(t5))")
+    }
+
+    /// The three official folders inside `directory` (names as published, or short names).
+    public static func official(directory: String, dtype: DType = .float32) throws -> ModelBundle {
+        func find(_ names: [String], _ what: String) throws -> String {
+            for name in names {
+                let path = (directory as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: path) { return path }
+            }
+            throw CheckpointError.notFound(path: directory, accepted: "a \(what) folder named one of \(names.joined(separator: ", "))")
+        }
+        return try official(stdit: find(["OpenSora-STDiT-v3", "STDiT-v3", "stdit3"], "STDiT3"),
+                            vae: find(["OpenSora-VAE-v1.2", "VAE-v1.2", "vae"], "VAE"),
+                            t5: find(["t5-v1_1-xxl", "t5"], "T5"), dtype: dtype)
+    }
+}

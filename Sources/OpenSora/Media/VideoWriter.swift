@@ -1,0 +1,49 @@
+// Reference: torchvision write_video (H.264, yuv420p) / save_image as Open-Sora's save_sample uses them.
+import Foundation
+
+/// Output containers.
+public enum OutputFormat: String, CaseIterable, Codable, Sendable {
+    /// H.264 MP4 (a single frame becomes a PNG, as the reference does).
+    case mp4
+    /// A folder of numbered PNG frames.
+    case png
+    case gif
+}
+
+/// Writes frames through ffmpeg to a temporary name beside the target, then renames it into place:
+/// an interrupted or failed write leaves nothing at the target path.
+public enum VideoWriter {
+    /// Writes `frames` to `basePath` + the format's extension; returns the final path.
+    @discardableResult
+    public static func write(_ frames: VideoFrames, to basePath: String, format: OutputFormat, fps: Int) throws -> String {
+        guard frames.count > 0, frames.size.height > 0, frames.size.width > 0 else {
+            throw OpenSoraError.invalidInput("video writer: no frames to write to \(basePath)")
+        }
+        let input = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(frames.size.width)x\(frames.size.height)", "-r", "\(fps)", "-i", "-"]
+        let data = Data(frames.rgb)
+        let fm = FileManager.default
+        let directory = (basePath as NSString).deletingLastPathComponent
+        let temp = (directory as NSString).appendingPathComponent(".tmp-\(UUID().uuidString)")
+        defer { try? fm.removeItem(atPath: temp) }
+        let target: String
+        func encode(_ output: [String]) throws { try FFmpeg.run(["-v", "error", "-y"] + input + output, input: data) }
+        switch format {
+        case .mp4 where frames.count == 1:
+            target = basePath + ".png"
+            try encode(["-frames:v", "1", "-f", "image2", "-c:v", "png", temp])
+        case .mp4:
+            target = basePath + ".mp4"
+            try encode(["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", temp])
+        case .gif:
+            target = basePath + ".gif"
+            try encode(["-filter_complex", "[0:v]split[a][b];[a]palettegen[p];[b][p]paletteuse", "-f", "gif", temp])
+        case .png:
+            target = basePath
+            try fm.createDirectory(atPath: temp, withIntermediateDirectories: true)
+            try encode(["-f", "image2", "-c:v", "png", (temp as NSString).appendingPathComponent("%04d.png")])
+        }
+        if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
+        try fm.moveItem(atPath: temp, toPath: target)
+        return target
+    }
+}
