@@ -13,6 +13,7 @@ build: bootstrap
 demo: build
 	$(RELEASE_BIN)/opensora --help
 	$(RELEASE_BIN)/opensora info
+	$(RELEASE_BIN)/opensora generate "a red circle moving left on a black background" --save-dir samples
 
 test: bootstrap
 	$(SWIFT) build --build-tests

@@ -110,8 +110,13 @@ public final class GenerationPipeline {
         progress.stage("encoding references")
         return try paths.enumerated().map { i, path in
             let frames = try VideoReader.read(path, size: request.size)
-            return try models.vae.encode(frames.pixels().expandedDims(0), key: RandomKey(seed: request.seed).child(2).child(prompt).child(i))[0]
+            return try models.vae.encode(frames.pixels().expandedDims(0), key: Self.referenceKey(seed: request.seed, prompt: prompt, index: i))[0]
         }
+    }
+
+    /// The key that encodes reference `index` of prompt `prompt` (the VAE samples its posteriors).
+    static func referenceKey(seed: UInt64, prompt: Int, index: Int) -> RandomKey {
+        RandomKey(seed: seed).child(2).child(prompt).child(index)
     }
 
     /// Samples one clip per prompt of the batch for one loop and decodes it.

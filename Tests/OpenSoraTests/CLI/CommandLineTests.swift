@@ -1,0 +1,71 @@
+import Foundation
+@testable import OpenSora
+import XCTest
+
+/// The `opensora` binary as a user runs it: exit codes, one-line errors, real files.
+final class CommandLineTests: XCTestCase {
+    /// The executable beside the test bundle (both are products of the same build).
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opensora")
+
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw OpenSoraError.invalidInput("opensora is not built at \(Self.binary.path): run `swift build --build-tests` first")
+        }
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testGenerateWritesAnMP4WithTheRequestedFramesSizeAndRate() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["generate", "a red circle moving left", "--num-sampling-steps", "2", "--resolution", "144p",
+                         "--num-frames", "17", "--fps", "12", "--save-dir", dir.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let probe = try VideoReader.probe(dir.appendingPathComponent("sample_0000.mp4").path)
+        XCTAssertEqual(probe.frames, 17)
+        XCTAssertEqual(probe.size, VideoSize(height: 144, width: 256))
+        XCTAssertEqual(probe.fps, 12, accuracy: 1e-6)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("sample_0000.mp4.json").path))
+    }
+
+    func testUserMistakesAreOneLineErrorsWithNonZeroExit() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cases: [([String], String)] = [
+            (["--resolution", "999p"], "unknown resolution '999p'"),
+            (["--aspect-ratio", "7:5"], "unknown aspect ratio '7:5'"),
+            (["--num-frames", "5"], "num_frames 5"),
+            (["--num-frames", "lots"], "invalid frame count 'lots'"),
+            (["--mask-strategy", "0,a"], "invalid mask strategy '0,a'"),
+            (["--reference-path", "/nonexistent.png", "--mask-strategy", "0"], "/nonexistent.png"),
+            (["--model-dir", "/nonexistent-models"], "/nonexistent-models"),
+            (["--format", "avi"], "unknown --format 'avi'"),
+        ]
+        for (extra, message) in cases {
+            let r = try run(["generate", "a cat", "--num-sampling-steps", "1", "--save-dir", dir.path, "--quiet"] + extra)
+            XCTAssertNotEqual(r.status, 0, "\(extra)")
+            XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "nothing partial is left behind")
+    }
+
+    func testHelpListsTheSubcommandsAndReferenceOptionNames() throws {
+        let r = try run(["generate", "--help"])
+        XCTAssertEqual(r.status, 0)
+        for option in ["--prompt-path", "--save-dir", "--resolution", "--aspect-ratio", "--num-frames", "--fps", "--seed",
+                       "--num-sampling-steps", "--cfg-scale", "--aes", "--flow", "--camera-motion", "--reference-path",
+                       "--mask-strategy", "--loop", "--condition-frame-length", "--batch-size", "--dtype", "--quiet"] {
+            XCTAssertTrue(r.stdout.contains(option), option)
+        }
+        let top = try run(["--help"])
+        for sub in ["generate", "inspect", "info"] { XCTAssertTrue(top.stdout.contains(sub), sub) }
+    }
+}
