@@ -34,13 +34,13 @@ public enum ModelFolder {
         throw CheckpointError.notFound(path: path, accepted: acceptedWeights)
     }
 
-    /// A JSON config file decoded into `T` (a clear error naming the file otherwise).
-    public static func config<T: Decodable>(_ type: T.Type, at path: String) throws -> T {
+    /// A JSON config file decoded over `T`'s defaults (a clear error naming the file otherwise).
+    public static func config<T: ModelConfig>(_ type: T.Type, at path: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError.notFound(path: path, accepted: "a config.json file")
         }
-        do { return try JSONDecoder().decode(T.self, from: data) } catch {
-            throw OpenSoraError.invalidConfiguration("\(path): not a valid \(T.self) JSON (\(error))")
+        do { return try T.decode(json: data) } catch {
+            throw OpenSoraError.invalidConfiguration("\(path): not a valid \(T.self) (\(error))")
         }
     }
 }

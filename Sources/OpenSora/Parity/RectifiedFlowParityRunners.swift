@@ -29,7 +29,7 @@ struct TimestepTransformRunner: ParityRunner {
 
 /// Builds the fixture's small STDiT3 with its weights.
 func fixtureModel(_ f: ParityFixture) throws -> STDiT3 {
-    let config = try JSONDecoder().decode(STDiT3Config.self, from: Data((f.metadata["config"] ?? "{}").utf8))
+    let config = try STDiT3Config.decode(json: Data((f.metadata["config"] ?? "{}").utf8))
     let model = try STDiT3(config)
     try model.loadWeights(from: f.weights)
     return model

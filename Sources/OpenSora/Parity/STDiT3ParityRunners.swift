@@ -6,7 +6,7 @@ import NN
 /// `stdit3.forward`: the whole model built from the fixture's config, weights loaded strictly.
 struct STDiT3ForwardRunner: ParityRunner {
     func run(_ f: ParityFixture) throws -> ParityResult {
-        let config = try JSONDecoder().decode(STDiT3Config.self, from: Data((f.metadata["config"] ?? "{}").utf8))
+        let config = try STDiT3Config.decode(json: Data((f.metadata["config"] ?? "{}").utf8))
         let model = try STDiT3(config)
         try model.loadWeights(from: f.weights)
         let inputs = f.inputs

@@ -3,12 +3,10 @@ import Foundation
 import MLXTensor
 import NN
 
-/// Decodes a config JSON object (from fixture metadata) into a Codable config.
-func decodeConfig<T: Decodable>(_ type: T.Type, _ object: Any?, fixture: String) throws -> T {
-    guard let object, JSONSerialization.isValidJSONObject(object) else {
-        throw ParityError.malformed(fixture, "missing \(T.self) config")
-    }
-    return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: object))
+/// Decodes a config JSON object (from fixture metadata) over the config's defaults.
+func decodeConfig<T: ModelConfig>(_ type: T.Type, _ object: Any?, fixture: String) throws -> T {
+    guard let object = object as? [String: Any] else { throw ParityError.malformed(fixture, "missing \(T.self) config") }
+    return try T.decode(object)
 }
 
 /// The VideoVAEConfig of a pipeline fixture's `config` (vae_2d, vae_temporal, micro_frame_size, shift, scale).

@@ -2,7 +2,7 @@
 
 /// The hyper-parameters of STDiT3, with the reference's JSON names (a checkpoint's config.json
 /// decodes directly). Runtime-only switches (flash attention, fused kernels) are accepted and ignored.
-public struct STDiT3Config: Codable, Equatable, Sendable {
+public struct STDiT3Config: ModelConfig {
     public var inputSquareSize = 512
     public var inChannels = 4
     public var patchSize = [1, 2, 2]
@@ -27,25 +27,6 @@ public struct STDiT3Config: Codable, Equatable, Sendable {
     }
 
     public init() {}
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = STDiT3Config()
-        inputSquareSize = try c.decodeIfPresent(Int.self, forKey: .inputSquareSize) ?? d.inputSquareSize
-        inChannels = try c.decodeIfPresent(Int.self, forKey: .inChannels) ?? d.inChannels
-        patchSize = try c.decodeIfPresent([Int].self, forKey: .patchSize) ?? d.patchSize
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? d.hiddenSize
-        depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? d.depth
-        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? d.headCount
-        mlpRatio = try c.decodeIfPresent(Double.self, forKey: .mlpRatio) ?? d.mlpRatio
-        classDropoutProbability = try c.decodeIfPresent(Double.self, forKey: .classDropoutProbability) ?? d.classDropoutProbability
-        predictSigma = try c.decodeIfPresent(Bool.self, forKey: .predictSigma) ?? d.predictSigma
-        captionChannels = try c.decodeIfPresent(Int.self, forKey: .captionChannels) ?? d.captionChannels
-        modelMaxLength = try c.decodeIfPresent(Int.self, forKey: .modelMaxLength) ?? d.modelMaxLength
-        qkNorm = try c.decodeIfPresent(Bool.self, forKey: .qkNorm) ?? d.qkNorm
-        onlyTrainTemporal = try c.decodeIfPresent(Bool.self, forKey: .onlyTrainTemporal) ?? d.onlyTrainTemporal
-        freezeCaptionEmbedder = try c.decodeIfPresent(Bool.self, forKey: .freezeCaptionEmbedder) ?? d.freezeCaptionEmbedder
-    }
 
     /// `STDiT3-XL/2`, the released model (hpcai-tech/OpenSora-STDiT-v3).
     public static let xl2 = STDiT3Config()

@@ -14,7 +14,7 @@ func frequencyEmbedding(_ s: Tensor, dimensions: Int = 256, maxPeriod: Float = 1
 }
 
 /// Timestep t → 256 sinusoidal features → Linear → SiLU → Linear (`mlp.0`, `mlp.2`).
-public final class TimestepEmbedder: Module {
+public class TimestepEmbedder: Module {
     public let mlp: Sequential
     public let frequencyDimensions: Int
 
@@ -35,16 +35,7 @@ public final class TimestepEmbedder: Module {
 
 /// The fps embedder: the same MLP over one scalar per sample; a column given for fewer rows than the
 /// batch is tiled as whole blocks (rows 0..n−1, 0..n−1, …), which is how the CFG batch is formed.
-public final class SizeEmbedder: Module {
-    public let mlp: Sequential
-    public let frequencyDimensions: Int
-
-    public init(hiddenSize: Int, frequencyDimensions: Int = 256) {
-        self.frequencyDimensions = frequencyDimensions
-        mlp = Sequential([Linear(frequencyDimensions, hiddenSize), SiLU(), Linear(hiddenSize, hiddenSize)])
-        super.init()
-    }
-
+public final class SizeEmbedder: TimestepEmbedder {
     /// `s` [n] or [n, 1] → [batch, hidden]; `batch` must be a multiple of n.
     public func callAsFunction(_ s: Tensor, batch: Int) -> Tensor {
         let column = s.reshaped(-1)
@@ -52,8 +43,6 @@ public final class SizeEmbedder: Module {
         guard n > 0, batch % n == 0 else {
             return Tensor(failure: .shapeMismatch("[SizeEmbedder] \(n) values cannot be tiled to batch \(batch)"))
         }
-        let tiled = batch == n ? column : column.tiled([batch / n])
-        let dtype = (mlp.layers.first as? Linear)?.weight.dtype ?? .float32
-        return mlp(frequencyEmbedding(tiled, dimensions: frequencyDimensions).asType(dtype))
+        return self(batch == n ? column : column.tiled([batch / n]))
     }
 }

@@ -1,7 +1,7 @@
 // Reference: transformers models/t5/configuration_t5.py; spec/t5.md §4.
 
 /// A T5 encoder's hyper-parameters, decoded from a Hugging Face `config.json`.
-public struct T5Config: Codable, Equatable, Sendable {
+public struct T5Config: ModelConfig {
     public var vocabularySize = 32128
     public var modelDimensions = 4096
     public var keyValueDimensions = 64
@@ -22,20 +22,6 @@ public struct T5Config: Codable, Equatable, Sendable {
     }
 
     public init() {}
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self), d = T5Config()
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? d.vocabularySize
-        modelDimensions = try c.decodeIfPresent(Int.self, forKey: .modelDimensions) ?? d.modelDimensions
-        keyValueDimensions = try c.decodeIfPresent(Int.self, forKey: .keyValueDimensions) ?? d.keyValueDimensions
-        feedForwardDimensions = try c.decodeIfPresent(Int.self, forKey: .feedForwardDimensions) ?? d.feedForwardDimensions
-        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? d.layerCount
-        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? d.headCount
-        relativeAttentionBuckets = try c.decodeIfPresent(Int.self, forKey: .relativeAttentionBuckets) ?? d.relativeAttentionBuckets
-        relativeAttentionMaxDistance = try c.decodeIfPresent(Int.self, forKey: .relativeAttentionMaxDistance) ?? d.relativeAttentionMaxDistance
-        feedForwardProjection = try c.decodeIfPresent(String.self, forKey: .feedForwardProjection) ?? d.feedForwardProjection
-        layerNormEpsilon = try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? d.layerNormEpsilon
-    }
 
     /// google/t5-v1_1-xxl (DeepFloyd/t5-v1_1-xxl), the encoder Open-Sora 1.2 uses.
     public static let v1_1XXL = T5Config()

@@ -2,7 +2,7 @@
 // opensora/models/vae/vae_temporal.py@v1.2.0 (VAE_Temporal_SD); spec/vae.md §1, §3.1, §4.1.
 
 /// The 2-D (per frame) VAE: diffusers' AutoencoderKL with DownEncoderBlock2D/UpDecoderBlock2D.
-public struct SpatialVAEConfig: Codable, Equatable, Sendable {
+public struct SpatialVAEConfig: ModelConfig {
     public var inChannels = 3
     public var outChannels = 3
     public var blockOutChannels = [128, 256, 512, 512]
@@ -16,16 +16,6 @@ public struct SpatialVAEConfig: Codable, Equatable, Sendable {
     }
 
     public init() {}
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self), d = SpatialVAEConfig()
-        inChannels = try c.decodeIfPresent(Int.self, forKey: .inChannels) ?? d.inChannels
-        outChannels = try c.decodeIfPresent(Int.self, forKey: .outChannels) ?? d.outChannels
-        blockOutChannels = try c.decodeIfPresent([Int].self, forKey: .blockOutChannels) ?? d.blockOutChannels
-        layersPerBlock = try c.decodeIfPresent(Int.self, forKey: .layersPerBlock) ?? d.layersPerBlock
-        latentChannels = try c.decodeIfPresent(Int.self, forKey: .latentChannels) ?? d.latentChannels
-        normGroups = try c.decodeIfPresent(Int.self, forKey: .normGroups) ?? d.normGroups
-    }
 
     /// The SDXL VAE configuration Open-Sora 1.2 uses.
     public static let sdxl = SpatialVAEConfig()
@@ -51,7 +41,7 @@ public struct SpatialVAEConfig: Codable, Equatable, Sendable {
 }
 
 /// The causal 3-D VAE compressing time 4x (VAE_Temporal).
-public struct TemporalVAEConfig: Codable, Equatable, Sendable {
+public struct TemporalVAEConfig: ModelConfig {
     public var inOutChannels = 4
     public var latentEmbedDim = 4
     public var embedDim = 4
@@ -68,18 +58,6 @@ public struct TemporalVAEConfig: Codable, Equatable, Sendable {
     }
 
     public init() {}
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self), d = TemporalVAEConfig()
-        inOutChannels = try c.decodeIfPresent(Int.self, forKey: .inOutChannels) ?? d.inOutChannels
-        latentEmbedDim = try c.decodeIfPresent(Int.self, forKey: .latentEmbedDim) ?? d.latentEmbedDim
-        embedDim = try c.decodeIfPresent(Int.self, forKey: .embedDim) ?? d.embedDim
-        filters = try c.decodeIfPresent(Int.self, forKey: .filters) ?? d.filters
-        resBlockCount = try c.decodeIfPresent(Int.self, forKey: .resBlockCount) ?? d.resBlockCount
-        channelMultipliers = try c.decodeIfPresent([Int].self, forKey: .channelMultipliers) ?? d.channelMultipliers
-        temporalDownsample = try c.decodeIfPresent([Bool].self, forKey: .temporalDownsample) ?? d.temporalDownsample
-        groups = try c.decodeIfPresent(Int.self, forKey: .groups) ?? d.groups
-    }
 
     /// VAE_Temporal_SD, as released.
     public static let sd = TemporalVAEConfig()

@@ -5,14 +5,7 @@ import XCTest
 /// The full-size state_dict layout equals the official one name for name, shape for shape.
 final class STDiT3LayoutTests: XCTestCase {
     func testXL2LayoutEqualsOfficialLayout() throws {
-        let official = try ModelLayout.fromFixture(fixturesDirectory.appendingPathComponent("parity/checkpoint.layout__released.json"))
-        guard let want = official.first(where: { $0.name == "STDiT3-XL/2" }) else { return XCTFail("fixture has no STDiT3-XL/2") }
-        let got = try ModelCatalog.layout("stdit3-xl2")
-        XCTAssertEqual(got.entries.count, want.entries.count)
-        for (g, w) in zip(got.entries, want.entries) where g != w {
-            XCTFail("first difference: got \(g), want \(w)")
-            break
-        }
+        let got = try assertLayoutEqualsOfficial("stdit3-xl2", officialNamePrefix: "STDiT3-XL/2")
         XCTAssertEqual(got.totalParameters, 1_207_643_972)
         XCTAssertEqual(got.totalStateDictElements, 1_208_872_772)
     }

@@ -20,10 +20,7 @@ final class T5EncoderTests: XCTestCase {
     }
 
     func testXXLLayoutEqualsOfficialLayout() throws {
-        let official = try ModelLayout.fromFixture(fixturesDirectory.appendingPathComponent("parity/checkpoint.layout__released.json"))
-        guard let want = official.first(where: { $0.name.hasPrefix("T5EncoderModel") }) else { return XCTFail("no T5 layout") }
-        let got = try ModelCatalog.layout("t5-v1_1-xxl")
-        XCTAssertEqual(got.entries, want.entries)
+        let got = try assertLayoutEqualsOfficial("t5-v1_1-xxl", officialNamePrefix: "T5EncoderModel")
         XCTAssertEqual(got.totalParameters, 4_762_310_656)
         XCTAssertEqual(got.totalStateDictElements, 4_893_906_944)
     }

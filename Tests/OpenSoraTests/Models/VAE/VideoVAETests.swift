@@ -6,15 +6,7 @@ import XCTest
 
 final class VideoVAETests: XCTestCase {
     func testReleasedLayoutEqualsOfficialLayout() throws {
-        let official = try ModelLayout.fromFixture(fixturesDirectory.appendingPathComponent("parity/checkpoint.layout__released.json"))
-        guard let want = official.first(where: { $0.name == "OpenSoraVAE_V1_2" }) else { return XCTFail("no VAE layout") }
-        let got = try ModelCatalog.layout("vae-v1.2")
-        XCTAssertEqual(got.entries.count, want.entries.count)
-        for (g, w) in zip(got.entries, want.entries) where g != w {
-            XCTFail("first difference: got \(g), want \(w)")
-            break
-        }
-        XCTAssertEqual(got.totalParameters, 393_341_007)
+        XCTAssertEqual(try assertLayoutEqualsOfficial("vae-v1.2", officialNamePrefix: "OpenSoraVAE_V1_2").totalParameters, 393_341_007)
     }
 
     func testLatentSizesFollowTheSeventeenFrameClips() {
