@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "CMLX",
             cxxSettings: [
-                .unsafeFlags(["-I\(mlxPrefix)/include", "-O2", "-Wno-deprecated-declarations"]),
+                .unsafeFlags(["-I\(mlxPrefix)/include", "-O2", "-fopenmp-simd", "-ffp-contract=fast", "-Wno-deprecated-declarations"]),
             ],
             linkerSettings: [.linkedLibrary("stdc++"), .unsafeFlags(mlxLink)]
         ),

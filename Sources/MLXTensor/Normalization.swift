@@ -4,6 +4,12 @@ import CMLX
 extension Tensor {
     /// (x − mean)/√(var + eps) over the last axis, then ·weight + bias when given.
     public func layerNorm(weight: Tensor? = nil, bias: Tensor? = nil, eps: Float) -> Tensor {
+        if weight == nil, bias == nil, CPUKernels.applies(to: self) { return kernelLayerNorm(eps: eps) }
+        return layerNormComposed(weight: weight, bias: bias, eps: eps)
+    }
+
+    /// MLX's fast layer_norm (composed on CPU): the reference for the CPU kernel.
+    public func layerNormComposed(weight: Tensor? = nil, bias: Tensor? = nil, eps: Float) -> Tensor {
         Tensor.op([self] + [weight, bias].compactMap { $0 }) {
             cmlx_fast_layer_norm($0, self.handle, weight?.handle, bias?.handle, eps)
         }

@@ -9,7 +9,11 @@ public enum Runtime {
 
     public static func setDefaultDevice(_ device: Device) throws {
         try check(cmlx_set_default_device(device == .gpu ? 1 : 0))
+        defaultDevice = device
     }
+
+    /// The device new ops run on (CPU unless set).
+    nonisolated(unsafe) public private(set) static var defaultDevice: Device = .cpu
 
     /// Bytes MLX's allocator holds for live arrays now / at most since the last reset.
     public static var activeMemory: Int { Int(cmlx_active_memory()) }

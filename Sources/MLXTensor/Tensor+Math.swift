@@ -26,13 +26,17 @@ extension Tensor {
     public func copy() -> Tensor { unary(CMLX_COPY) }
 
     /// x·sigmoid(x)
-    public func silu() -> Tensor { self * sigmoid() }
+    public func silu() -> Tensor { CPUKernels.applies(to: self) ? kernelSiLU() : siluComposed() }
+    public func siluComposed() -> Tensor { self * sigmoid() }
 
     /// Exact GELU, x·Φ(x) (PyTorch `approximate="none"`).
     public func gelu() -> Tensor { self * (1 + (self * Float(0.5.squareRoot())).erf()) * 0.5 }
 
     /// tanh-approximated GELU (PyTorch `approximate="tanh"`), as STDiT3's MLP and T5 v1.1 use it.
-    public func geluTanh() -> Tensor {
+    public func geluTanh() -> Tensor { CPUKernels.applies(to: self) ? kernelGeluTanh() : geluTanhComposed() }
+
+    /// The composed tanh GELU (MLX ops only): the reference the CPU kernel is tested against.
+    public func geluTanhComposed() -> Tensor {
         let c = Float((2.0 / Double.pi).squareRoot())
         return 0.5 * self * (1 + (c * (self + 0.044715 * self * self * self)).tanh())
     }

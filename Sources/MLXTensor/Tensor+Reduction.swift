@@ -28,6 +28,12 @@ extension Tensor {
 
     /// Softmax over `axes`; `precise` computes in float32 for half inputs.
     public func softmax(axes: [Int] = [-1], precise: Bool = false) -> Tensor {
+        if CPUKernels.applies(to: self), axes == [-1] || axes == [ndim - 1] { return kernelSoftmax() }
+        return softmaxComposed(axes: axes, precise: precise)
+    }
+
+    /// MLX's own softmax (the reference for the CPU kernel).
+    public func softmaxComposed(axes: [Int] = [-1], precise: Bool = false) -> Tensor {
         withInt32(axes) { a, n in Tensor.op(self) { cmlx_softmax($0, self.handle, a, n, precise ? 1 : 0) } }
     }
 

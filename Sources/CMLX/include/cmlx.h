@@ -132,6 +132,19 @@ int cmlx_fast_rope(cmlx_array* out, cmlx_array x, int dims, int traditional, flo
 /** softmax(q k^T * scale + mask) v over [B, H, L, D]; mask (additive float or boolean) may be NULL. */
 int cmlx_fast_sdpa(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, float scale, cmlx_array mask);
 
+// ---- vectorised CPU kernels (cpu_primitives.cpp, cpu_kernels.cpp) ------------------------------
+// Custom MLX primitives for float32 on the CPU stream: AVX-512/AVX2/baseline variants chosen at run
+// time, rows split across cores; gradients come from the composed MLX expression each replaces.
+
+/** tanh GELU, x·sigmoid(2·√(2/π)·(x + 0.044715x³)). */
+int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x);
+/** x·sigmoid(x) */
+int cmlx_kernel_silu(cmlx_array* out, cmlx_array x);
+/** LayerNorm over the last axis without affine, then ·(1 + scale) + shift ([B, 1, C]); both may be NULL. */
+int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array shift, cmlx_array scale, float eps);
+/** Softmax over the last axis. */
+int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x);
+
 // ---- random (random.cpp) --------------------------------------------------------------------
 int cmlx_random_key(cmlx_array* out, uint64_t seed);
 /** Splits a key into `num` keys, stacked on axis 0. */

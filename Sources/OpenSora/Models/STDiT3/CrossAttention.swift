@@ -21,6 +21,31 @@ public final class CrossAttention: Module {
 
     /// `x` [B, N, C]; `condition` [B, L, C]; `mask` [B, L] (true/non-zero = valid token) or nil for all.
     public func callAsFunction(_ x: Tensor, condition: Tensor, mask: Tensor?) -> Tensor {
+        if let mask, let valid = try? validTokens(mask) {
+            // Only each sample's own valid tokens, as the reference packs them: no masked work at all.
+            let b = x.dim(0)
+            let outputs = (0..<b).map { i in
+                attend(x[i..<(i + 1)], condition: condition[i..<(i + 1)].take(valid[i], axis: 1), mask: nil)
+            }
+            return b == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 0)
+        }
+        return attend(x, condition: condition, mask: mask)
+    }
+
+    /// Indices of the valid tokens of each sample (nil when a row has none: the masked path handles it).
+    func validTokens(_ mask: Tensor) throws -> [Tensor]? {
+        let l = mask.dim(1)
+        let flags = try mask.asType(.float32).toArray()
+        var rows = [Tensor]()
+        for row in 0..<mask.dim(0) {
+            let indices = (0..<l).filter { flags[row * l + $0] != 0 }.map(Int32.init)
+            if indices.isEmpty { return nil }
+            rows.append(Tensor(int32: indices))
+        }
+        return rows
+    }
+
+    func attend(_ x: Tensor, condition: Tensor, mask: Tensor?) -> Tensor {
         let (b, n, c) = (x.dim(0), x.dim(1), x.dim(2))
         let l = condition.dim(1), d = c / headCount
         let q = queryProjection(x).reshaped(b, n, headCount, d).transposed(0, 2, 1, 3)

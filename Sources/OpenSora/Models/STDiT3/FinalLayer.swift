@@ -19,10 +19,10 @@ public final class FinalLayer: Module {
     public func callAsFunction(_ x: Tensor, t: Tensor, t0: Tensor? = nil, frameMask: Tensor? = nil,
                                frames: Int, tokensPerFrame: Int) -> Tensor {
         let m = (scaleShiftTable.expandedDims(0) + t.expandedDims(1)).split(parts: 2, axis: 1)
-        var h = x.layerNorm(eps: 1e-6) * (1 + m[1]) + m[0]
+        var h = x.layerNormModulated(shift: m[0], scale: m[1], eps: 1e-6)
         if let t0, let frameMask {
             let m0 = (scaleShiftTable.expandedDims(0) + t0.expandedDims(1)).split(parts: 2, axis: 1)
-            let h0 = h.layerNorm(eps: 1e-6) * (1 + m0[1]) + m0[0]
+            let h0 = h.layerNormModulated(shift: m0[0], scale: m0[1], eps: 1e-6)
             h = t2iFrameSelect(frameMask, h, h0, frames: frames, tokensPerFrame: tokensPerFrame)
         }
         return linear(h)

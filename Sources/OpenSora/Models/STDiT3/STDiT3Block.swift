@@ -51,8 +51,9 @@ public final class STDiT3Block: Module {
             return t2iFrameSelect(zero.mask, value, zeroValue(zero.m), frames: t, tokensPerFrame: s)
         }
 
-        let h = x.layerNorm(eps: 1e-6)
-        let a = perFrame(h * (1 + m[1]) + m[0]) { h * (1 + $0[1]) + $0[0] }
+        let a = perFrame(x.layerNormModulated(shift: m[0], scale: m[1], eps: 1e-6)) {
+            x.layerNormModulated(shift: $0[0], scale: $0[1], eps: 1e-6)
+        }
         let o: Tensor
         switch axis {
         case .spatial:
@@ -65,8 +66,9 @@ public final class STDiT3Block: Module {
 
         x = x + crossAttention(x, condition: caption, mask: captionMask)
 
-        let h2 = x.layerNorm(eps: 1e-6)
-        let f = mlp(perFrame(h2 * (1 + m[4]) + m[3]) { h2 * (1 + $0[4]) + $0[3] })
+        let f = mlp(perFrame(x.layerNormModulated(shift: m[3], scale: m[4], eps: 1e-6)) {
+            x.layerNormModulated(shift: $0[3], scale: $0[4], eps: 1e-6)
+        })
         return x + perFrame(m[5] * f) { $0[5] * f }
     }
 

@@ -1,0 +1,117 @@
+// Reference semantics: the composed MLX ops these replace (tests compare the two); exp is Cephes'
+// single-precision polynomial (about 1 ulp), written so the loops vectorise.
+#include "cpu_kernels.hpp"
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include "cpu_parallel.hpp"
+
+namespace cmlx::kernels {
+
+static inline float exp_approx(float x) {
+    x = std::min(std::max(x, -87.3f), 88.7f);
+    float n = std::floor(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float e = p * r * r + r + 1.0f;
+    int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof(float));
+    return e * scale;
+}
+
+CMLX_CLONES static void gelu_tanh_range(const float* x, float* y, size_t n) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = 1.5957691216057308f * (v + 0.044715f * v * v * v);  // 2·√(2/π)·(v + 0.044715v³)
+        y[i] = v / (1.0f + exp_approx(-u));
+    }
+}
+
+CMLX_CLONES static void silu_range(const float* x, float* y, size_t n) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + exp_approx(-x[i]));
+}
+
+CMLX_CLONES static void layer_norm_modulate_rows(const float* x, const float* shift, const float* scale, float* y, size_t begin,
+                                                 size_t end, size_t c, size_t rows_per_group, float eps) {
+    for (size_t r = begin; r < end; r++) {
+        const float* xr = x + r * c;
+        float* yr = y + r * c;
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (size_t i = 0; i < c; i++) sum += xr[i];
+        float mean = sum / static_cast<float>(c);
+        float sq = 0.0f;
+#pragma omp simd reduction(+ : sq)
+        for (size_t i = 0; i < c; i++) sq += (xr[i] - mean) * (xr[i] - mean);
+        float rstd = 1.0f / std::sqrt(sq / static_cast<float>(c) + eps);
+        if (shift != nullptr && scale != nullptr) {
+            const float* sh = shift + (r / rows_per_group) * c;
+            const float* sc = scale + (r / rows_per_group) * c;
+#pragma omp simd
+            for (size_t i = 0; i < c; i++) yr[i] = (xr[i] - mean) * rstd * (1.0f + sc[i]) + sh[i];
+        } else {
+#pragma omp simd
+            for (size_t i = 0; i < c; i++) yr[i] = (xr[i] - mean) * rstd;
+        }
+    }
+}
+
+CMLX_CLONES static void softmax_row_range(const float* x, float* y, size_t begin, size_t end, size_t c) {
+    for (size_t r = begin; r < end; r++) {
+        const float* xr = x + r * c;
+        float* yr = y + r * c;
+        // Max with 16 independent lanes (a vectorisable shape without fast-math).
+        float lanes[16];
+        std::fill(lanes, lanes + 16, -INFINITY);
+        size_t i = 0;
+        for (; i + 16 <= c; i += 16)
+            for (size_t k = 0; k < 16; k++) lanes[k] = xr[i + k] > lanes[k] ? xr[i + k] : lanes[k];
+        float m = -INFINITY;
+        for (; i < c; i++) m = xr[i] > m ? xr[i] : m;
+        for (float v : lanes) m = v > m ? v : m;
+        if (m == -INFINITY) m = 0.0f;  // a fully masked row ends as 0/0 = NaN, as the composed softmax
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (size_t i = 0; i < c; i++) {
+            float e = xr[i] == -INFINITY ? 0.0f : exp_approx(xr[i] - m);
+            yr[i] = e;
+            sum += e;
+        }
+        float inv = 1.0f / sum;
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) yr[i] *= inv;
+    }
+}
+
+void gelu_tanh(const float* x, float* y, size_t n) {
+    cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_range(x + b, y + b, e - b); });
+}
+
+void silu(const float* x, float* y, size_t n) {
+    cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { silu_range(x + b, y + b, e - b); });
+}
+
+void layer_norm_modulate(const float* x, const float* shift, const float* scale, float* y, size_t rows, size_t c,
+                         size_t rows_per_group, float eps) {
+    size_t grain = std::max<size_t>(1, (1 << 15) / std::max<size_t>(c, 1));
+    cpu::ThreadPool::shared().parallel_for(rows, grain, [&](size_t b, size_t e) {
+        layer_norm_modulate_rows(x, shift, scale, y, b, e, c, rows_per_group, eps);
+    });
+}
+
+void softmax_rows(const float* x, float* y, size_t rows, size_t c) {
+    size_t grain = std::max<size_t>(1, (1 << 15) / std::max<size_t>(c, 1));
+    cpu::ThreadPool::shared().parallel_for(rows, grain, [&](size_t b, size_t e) { softmax_row_range(x, y, b, e, c); });
+}
+
+}  // namespace cmlx::kernels

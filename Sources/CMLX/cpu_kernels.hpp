@@ -1,0 +1,26 @@
+// Vectorised float32 kernels for MLX's slow x86 CPU paths (issue 7). Each function is compiled for
+// AVX-512, AVX2 and baseline x86-64 (target_clones), chosen at load time by CPU features, so no
+// illegal instruction on an older CPU. The loops are written for the auto-vectoriser.
+#pragma once
+#include <cstddef>
+
+#if defined(__x86_64__) && defined(__linux__)
+#define CMLX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CMLX_CLONES
+#endif
+
+namespace cmlx::kernels {
+
+/// y = x·sigmoid(2·√(2/π)·(x + 0.044715x³)) — the tanh GELU in a cancellation-free form.
+void gelu_tanh(const float* x, float* y, size_t n);
+/// y = x·sigmoid(x)
+void silu(const float* x, float* y, size_t n);
+/// Rows of length c: y = LN(x)·(1 + scale) + shift, LN without affine (biased variance, eps);
+/// shift/scale (may be null) have one row per `rows_per_group` input rows.
+void layer_norm_modulate(const float* x, const float* shift, const float* scale, float* y, size_t rows, size_t c,
+                         size_t rows_per_group, float eps);
+/// Softmax over each row of length c.
+void softmax_rows(const float* x, float* y, size_t rows, size_t c);
+
+}  // namespace cmlx::kernels

@@ -1,0 +1,154 @@
+// Custom MLX primitives backed by cpu_kernels: they evaluate on CPU streams with the vectorised,
+// multi-threaded kernels, and differentiate through the composed MLX expression they replace.
+#include "cpu_kernels.hpp"
+#include "internal.hpp"
+#include "mlx/backend/cpu/encoder.h"
+#include "mlx/primitives.h"
+
+using namespace cmlx;
+
+namespace {
+
+using Composed = std::function<std::vector<mx::array>(const std::vector<mx::array>&)>;
+
+/// A float32 CPU kernel over row-contiguous inputs with one output shaped like input 0.
+class KernelPrimitive : public mx::UnaryPrimitive {
+   public:
+    using Kernel = std::function<void(const std::vector<const float*>&, float*, const mx::Shape&)>;
+
+    KernelPrimitive(mx::Stream s, const char* name, Kernel kernel, Composed composed)
+        : mx::UnaryPrimitive(s), name_(name), kernel_(std::move(kernel)), composed_(std::move(composed)) {}
+
+    void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
+        out.set_data(mx::allocator::malloc(out.nbytes()));
+        std::vector<const float*> pointers;
+        for (auto& a : inputs) pointers.push_back(a.data<float>());
+        auto& encoder = mx::cpu::get_command_encoder(stream());
+        for (auto& a : inputs) encoder.set_input_array(a);
+        encoder.set_output_array(out);
+        encoder.dispatch([kernel = kernel_, pointers, y = out.data<float>(), shape = inputs[0].shape()]() { kernel(pointers, y, shape); });
+    }
+
+    void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
+        throw std::runtime_error(std::string("[") + name_ + "] is a CPU kernel; GPU streams use MLX's own ops");
+    }
+
+    /// The gradient of the composed expression this kernel computes.
+    std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
+                               const std::vector<int>& argnums, const std::vector<mx::array>&) override {
+        auto grads = mx::vjp(composed_, primals, cotangents).second;
+        std::vector<mx::array> result;
+        for (int i : argnums) result.push_back(grads[i]);
+        return result;
+    }
+
+    std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override { return {inputs[0].shape()}; }
+    const char* name() const override { return name_; }
+
+   private:
+    const char* name_;
+    Kernel kernel_;
+    Composed composed_;
+};
+
+/// Builds the kernel's output node over float32, row-contiguous copies of the inputs.
+mx::array apply(const char* name, std::vector<mx::array> inputs, KernelPrimitive::Kernel kernel, Composed composed) {
+    for (auto& a : inputs) {
+        if (a.dtype() != mx::float32) throw std::invalid_argument(std::string("[") + name + "] takes float32 inputs");
+        a = mx::contiguous(a);
+    }
+    auto stream = mx::default_stream(mx::Device::cpu);
+    auto shape = inputs[0].shape();
+    return mx::array(shape, mx::float32, std::make_shared<KernelPrimitive>(stream, name, std::move(kernel), std::move(composed)),
+                     std::move(inputs));
+}
+
+mx::array gelu_tanh_composed(const mx::array& x) {
+    auto inner = mx::multiply(mx::array(0.7978845608028654f), mx::add(x, mx::multiply(mx::array(0.044715f), mx::power(x, mx::array(3.0f)))));
+    return mx::multiply(mx::multiply(mx::array(0.5f), x), mx::add(mx::array(1.0f), mx::tanh(inner)));
+}
+
+mx::array layer_norm_modulate_composed(const mx::array& x, const mx::array* shift, const mx::array* scale, float eps) {
+    auto y = mx::fast::layer_norm(x, std::nullopt, std::nullopt, eps);
+    if (shift && scale) y = mx::add(mx::multiply(y, mx::add(mx::array(1.0f), *scale)), *shift);
+    return y;
+}
+
+}  // namespace
+
+extern "C" {
+
+int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x) {
+    return guard([&] {
+        *out = wrap(apply("gelu_tanh", {unwrap(x)},
+                          [](auto& in, float* y, const mx::Shape& s) {
+                              size_t n = 1;
+                              for (int d : s) n *= size_t(d);
+                              kernels::gelu_tanh(in[0], y, n);
+                          },
+                          [](const std::vector<mx::array>& in) { return std::vector<mx::array>{gelu_tanh_composed(in[0])}; }));
+    });
+}
+
+int cmlx_kernel_silu(cmlx_array* out, cmlx_array x) {
+    return guard([&] {
+        *out = wrap(apply("silu", {unwrap(x)},
+                          [](auto& in, float* y, const mx::Shape& s) {
+                              size_t n = 1;
+                              for (int d : s) n *= size_t(d);
+                              kernels::silu(in[0], y, n);
+                          },
+                          [](const std::vector<mx::array>& in) {
+                              return std::vector<mx::array>{mx::multiply(in[0], mx::sigmoid(in[0]))};
+                          }));
+    });
+}
+
+int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array shift, cmlx_array scale, float eps) {
+    return guard([&] {
+        const auto& xa = unwrap(x);
+        if (xa.ndim() < 1) throw std::invalid_argument("[layer_norm_modulate] needs at least 1-D input");
+        size_t c = xa.shape(-1), rows = xa.size() / std::max<size_t>(c, 1);
+        std::vector<mx::array> inputs{xa};
+        size_t rows_per_group = rows;
+        if (shift && scale) {
+            // shift/scale [B, 1, C] against x [B, N, C]: one modulation row per group of N rows.
+            const auto& sh = unwrap(shift);
+            const auto& sc = unwrap(scale);
+            size_t groups = sh.size() / std::max<size_t>(c, 1);
+            if (sh.shape() != sc.shape() || sh.shape(-1) != int(c) || groups == 0 || rows % groups != 0)
+                throw std::invalid_argument("[layer_norm_modulate] shift/scale must be [B, 1, C] with B dividing the rows of x");
+            rows_per_group = rows / groups;
+            inputs.push_back(sh);
+            inputs.push_back(sc);
+        }
+        bool modulated = inputs.size() == 3;
+        *out = wrap(apply("layer_norm_modulate", inputs,
+                          [c, rows, rows_per_group, eps, modulated](auto& in, float* y, const mx::Shape&) {
+                              kernels::layer_norm_modulate(in[0], modulated ? in[1] : nullptr, modulated ? in[2] : nullptr, y,
+                                                           rows, c, rows_per_group, eps);
+                          },
+                          [eps, modulated](const std::vector<mx::array>& in) {
+                              return std::vector<mx::array>{
+                                  layer_norm_modulate_composed(in[0], modulated ? &in[1] : nullptr, modulated ? &in[2] : nullptr, eps)};
+                          }));
+    });
+}
+
+int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x) {
+    return guard([&] {
+        const auto& xa = unwrap(x);
+        size_t c = xa.ndim() > 0 ? xa.shape(-1) : 1;
+        *out = wrap(apply("softmax", {xa},
+                          [c](auto& in, float* y, const mx::Shape& s) {
+                              size_t n = 1;
+                              for (int d : s) n *= size_t(d);
+                              kernels::softmax_rows(in[0], y, n / std::max<size_t>(c, 1), c);
+                          },
+                          [](const std::vector<mx::array>& in) {
+                              return std::vector<mx::array>{mx::softmax(in[0], std::vector<int>{-1}, true)};
+                          }));
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,33 @@
+import CMLX
+import Foundation
+
+/// The shim's vectorised, multi-threaded CPU kernels (GELU, SiLU, LayerNorm + modulate, softmax).
+/// Used for float32 work on the CPU; GPU streams keep MLX's own kernels. `OPENSORA_CPU_KERNELS=0`
+/// falls back to MLX's composed ops everywhere (the reference path the kernels are tested against).
+public enum CPUKernels {
+    nonisolated(unsafe) private static var override: Bool? = nil
+
+    /// Whether the kernels are used (environment default; tests switch it).
+    public static var enabled: Bool {
+        get { override ?? (ProcessInfo.processInfo.environment["OPENSORA_CPU_KERNELS"] != "0") }
+        set { override = newValue }
+    }
+
+    static func applies(to t: Tensor) -> Bool { enabled && t.dtype == .float32 && Runtime.defaultDevice == .cpu && t.failure == nil }
+}
+
+extension Tensor {
+    /// LayerNorm over the last axis without affine, then ·(1 + scale) + shift (adaLN's t2i_modulate),
+    /// in one pass on the CPU. `shift`/`scale` are [B, 1, C] against self [B, N, C].
+    public func layerNormModulated(shift: Tensor, scale: Tensor, eps: Float) -> Tensor {
+        if CPUKernels.applies(to: self), shift.dtype == .float32, scale.dtype == .float32 {
+            return Tensor.op(self, shift, scale) { cmlx_kernel_layer_norm_modulate($0, self.handle, shift.handle, scale.handle, eps) }
+        }
+        return layerNorm(eps: eps) * (1 + scale) + shift
+    }
+
+    func kernelGeluTanh() -> Tensor { Tensor.op(self) { cmlx_kernel_gelu_tanh($0, self.handle) } }
+    func kernelSiLU() -> Tensor { Tensor.op(self) { cmlx_kernel_silu($0, self.handle) } }
+    func kernelSoftmax() -> Tensor { Tensor.op(self) { cmlx_kernel_softmax($0, self.handle) } }
+    func kernelLayerNorm(eps: Float) -> Tensor { Tensor.op(self) { cmlx_kernel_layer_norm_modulate($0, self.handle, nil, nil, eps) } }
+}
