@@ -1,0 +1,82 @@
+import MLXTensor
+import XCTest
+
+/// Every CPU kernel against MLX's composed op on random inputs (odd sizes, SIMD tails, non-contiguous
+/// views, broadcast modulation), and its gradient against the composed gradient and finite differences.
+final class CPUKernelTests: XCTestCase {
+    override func tearDown() { CPUKernels.enabled = true }
+
+    func random(_ shape: [Int], _ seed: UInt64, scale: Float = 3) -> Tensor { Tensor.normal(shape, key: RandomKey(seed: seed)) * scale }
+
+    /// `f` with the kernels on and off (the composed reference).
+    func both(_ f: () -> Tensor) throws -> (kernel: Tensor, composed: Tensor) {
+        CPUKernels.enabled = true
+        let k = try f().eval()
+        CPUKernels.enabled = false
+        let c = try f().eval()
+        CPUKernels.enabled = true
+        return (k, c)
+    }
+
+    func testElementwiseKernelsMatchComposedOps() throws {
+        for shape in [[1], [17], [3, 31], [2, 5, 67], [4097]] {
+            let x = random(shape, UInt64(shape.reduce(0, +)))
+            let g = try both { x.geluTanh() }
+            try assertClose(g.kernel, g.composed, atol: 1e-6, rtol: 1e-5, "gelu \(shape)")
+            let s = try both { x.silu() }
+            try assertClose(s.kernel, s.composed, atol: 1e-6, rtol: 1e-5, "silu \(shape)")
+        }
+        // Extremes: large |x| saturate without NaN.
+        let extreme = Tensor([-100, -20, -1e-3, 0, 1e-3, 20, 100])
+        let g = try both { extreme.geluTanh() }
+        try assertClose(g.kernel, g.composed, atol: 1e-6, rtol: 1e-5, "gelu extremes")
+    }
+
+    func testNormalisationAndSoftmaxKernelsMatchComposedOps() throws {
+        for (b, n, c) in [(1, 1, 7), (2, 5, 33), (3, 4, 128), (1, 3, 1152)] {
+            let x = random([b, n, c], UInt64(b * 1000 + n * 10 + c)) + 0.5
+            let shift = random([b, 1, c], 5, scale: 0.3), scale = random([b, 1, c], 6, scale: 0.3)
+            let m = try both { x.layerNormModulated(shift: shift, scale: scale, eps: 1e-6) }
+            try assertClose(m.kernel, m.composed, atol: 1e-5, rtol: 1e-5, "layer norm modulate \([b, n, c])")
+            let plain = try both { x.layerNorm(eps: 1e-6) }
+            try assertClose(plain.kernel, plain.composed, atol: 1e-5, rtol: 1e-5, "layer norm \([b, n, c])")
+            let soft = try both { x.softmax(axes: [-1]) }
+            try assertClose(soft.kernel, soft.composed, atol: 1e-7, rtol: 1e-5, "softmax \([b, n, c])")
+        }
+    }
+
+    func testNonContiguousInputsAndMaskedAttention() throws {
+        let x = random([6, 9, 20], 11).transposed(2, 0, 1)[.stride(1, nil, 2)]  // a strided view
+        let g = try both { x.geluTanh() }
+        try assertClose(g.kernel, g.composed, atol: 1e-6, rtol: 1e-5, "gelu on a view")
+        let soft = try both { x.softmax(axes: [-1]) }
+        try assertClose(soft.kernel, soft.composed, atol: 1e-7, rtol: 1e-5, "softmax on a view")
+        let q = random([2, 3, 5, 8], 12, scale: 1), k = random([2, 3, 7, 8], 13, scale: 1), v = random([2, 3, 7, 8], 14, scale: 1)
+        let mask = Tensor([true, true, false, true, false, true, true, true, true, true, false, false, false, false], shape: [2, 1, 1, 7])
+        let a = try both { scaledDotProductAttention(queries: q, keys: k, values: v, scale: 0.35, mask: mask) }
+        try assertClose(a.kernel, a.composed, atol: 1e-6, rtol: 1e-5, "masked attention")
+    }
+
+    func testKernelGradientsMatchComposedGradientsAndFiniteDifferences() throws {
+        let x = random([2, 3, 9], 21, scale: 1), shift = random([2, 1, 9], 22, scale: 0.3), scale = random([2, 1, 9], 23, scale: 0.3)
+        let weights = random([2, 3, 9], 24, scale: 1)
+        let f: ([Tensor]) -> [Tensor] = { t in
+            [((t[0].layerNormModulated(shift: t[1], scale: t[2], eps: 1e-6).geluTanh() + t[0].silu()).softmax(axes: [-1]) * weights).sum()]
+        }
+        CPUKernels.enabled = true
+        let kernel = try valueAndGrad(of: f, at: [x, shift, scale])
+        CPUKernels.enabled = false
+        let composed = try valueAndGrad(of: f, at: [x, shift, scale])
+        CPUKernels.enabled = true
+        XCTAssertEqual(try kernel.values[0].item(), try composed.values[0].item(), accuracy: 1e-5)
+        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
+        // One element by central differences, through the kernels.
+        let flat = try x.toArray(), h: Float = 1e-2
+        func value(_ d: Float) throws -> Float {
+            var v = flat
+            v[4] += d
+            return try f([Tensor(v, shape: x.shape), shift, scale])[0].item()
+        }
+        XCTAssertEqual(try kernel.grads[0].reshaped(-1)[4].item(), (try value(h) - value(-h)) / (2 * h), accuracy: 2e-3)
+    }
+}
