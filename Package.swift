@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "bench-stdit3-block", dependencies: ["OpenSora"], path: "Benchmarks/STDiT3Block"),
         .executableTarget(name: "bench-vae-decode", dependencies: ["OpenSora"], path: "Benchmarks/VAEDecode"),
         .executableTarget(name: "bench-sampling-step", dependencies: ["OpenSora"], path: "Benchmarks/SamplingStep"),
+        .executableTarget(name: "bench-cpu-kernels", dependencies: ["MLXTensor"], path: "Benchmarks/CPUKernels"),
         .testTarget(name: "MLXTensorTests", dependencies: ["MLXTensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora"]),

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 #include "cpu_parallel.hpp"
 
 namespace cmlx::kernels {
@@ -90,6 +91,87 @@ CMLX_CLONES static void softmax_row_range(const float* x, float* y, size_t begin
         float inv = 1.0f / sum;
 #pragma omp simd
         for (size_t i = 0; i < c; i++) yr[i] *= inv;
+    }
+}
+
+/// Per-channel sums over positions [begin, end) (`s`, `q`: zeroed float scratch of c each); callers
+/// fold channels into groups. No containers inside: target_clones functions must not instantiate them.
+CMLX_CLONES static void channel_sums(const float* x, double* sum, double* sq, float* s, float* q, size_t begin, size_t end,
+                                     size_t c) {
+    for (size_t p = begin; p < end; p++) {
+        const float* row = x + p * c;
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) {
+            s[i] += row[i];
+            q[i] += row[i] * row[i];
+        }
+        if ((p - begin) % 256 == 255) {  // flush to double every 256 rows to keep float error small
+            for (size_t i = 0; i < c; i++) {
+                sum[i] += s[i];
+                sq[i] += q[i];
+                s[i] = q[i] = 0.0f;
+            }
+        }
+    }
+    for (size_t i = 0; i < c; i++) {
+        sum[i] += s[i];
+        sq[i] += q[i];
+    }
+}
+
+CMLX_CLONES static void affine_rows(const float* x, const float* a, const float* b, float* y, size_t begin, size_t end, size_t c,
+                                    bool silu) {
+    for (size_t p = begin; p < end; p++) {
+        const float* row = x + p * c;
+        float* out = y + p * c;
+        if (silu) {
+#pragma omp simd
+            for (size_t i = 0; i < c; i++) {
+                float v = row[i] * a[i] + b[i];
+                out[i] = v / (1.0f + exp_approx(-v));
+            }
+        } else {
+#pragma omp simd
+            for (size_t i = 0; i < c; i++) out[i] = row[i] * a[i] + b[i];
+        }
+    }
+}
+
+void group_norm(const float* x, const float* weight, const float* bias, float* y, size_t n, size_t positions, size_t c,
+                size_t groups, float eps, bool silu) {
+    auto& pool = cpu::ThreadPool::shared();
+    size_t per_group = c / groups, threads = pool.size();
+    for (size_t s = 0; s < n; s++) {
+        const float* xs = x + s * positions * c;
+        // Pass 1: mean and variance per group (E[x²] − mean² in double over float partial sums).
+        std::vector<std::vector<double>> sums(threads, std::vector<double>(c, 0.0)), sqs(threads, std::vector<double>(c, 0.0));
+        std::vector<std::vector<float>> scratch(2 * threads, std::vector<float>(c, 0.0f));
+        size_t chunk = (positions + threads - 1) / threads;
+        pool.parallel_for(threads, 1, [&](size_t b, size_t e) {
+            for (size_t t = b; t < e; t++) {
+                size_t lo = t * chunk, hi = std::min(positions, lo + chunk);
+                if (lo < hi) channel_sums(xs, sums[t].data(), sqs[t].data(), scratch[2 * t].data(), scratch[2 * t + 1].data(), lo, hi, c);
+            }
+        });
+        std::vector<float> a(c), shift(c);
+        double count = double(positions) * double(per_group);
+        for (size_t g = 0; g < groups; g++) {
+            double sum = 0, sq = 0;
+            for (size_t t = 0; t < threads; t++)
+                for (size_t i = g * per_group; i < (g + 1) * per_group; i++) {
+                    sum += sums[t][i];
+                    sq += sqs[t][i];
+                }
+            double mean = sum / count, var = std::max(0.0, sq / count - mean * mean);
+            double rstd = 1.0 / std::sqrt(var + double(eps));
+            for (size_t i = g * per_group; i < (g + 1) * per_group; i++) {
+                double w = weight ? weight[i] : 1.0, b = bias ? bias[i] : 0.0;
+                a[i] = float(rstd * w);
+                shift[i] = float(b - mean * rstd * w);
+            }
+        }
+        // Pass 2: y = x·a + shift per channel (+ SiLU).
+        pool.parallel_for(positions, 64, [&](size_t b, size_t e) { affine_rows(xs, a.data(), shift.data(), y + s * positions * c, b, e, c, silu); });
     }
 }
 

@@ -20,6 +20,10 @@ void silu(const float* x, float* y, size_t n);
 /// shift/scale (may be null) have one row per `rows_per_group` input rows.
 void layer_norm_modulate(const float* x, const float* shift, const float* scale, float* y, size_t rows, size_t c,
                          size_t rows_per_group, float eps);
+/// GroupNorm on channels-last samples [n, positions, c] (g groups of c/g contiguous channels), with
+/// weight/bias (may be null) and an optional SiLU after it; statistics in double, per sample and group.
+void group_norm(const float* x, const float* weight, const float* bias, float* y, size_t n, size_t positions, size_t c,
+                size_t groups, float eps, bool silu);
 /// Softmax over each row of length c.
 void softmax_rows(const float* x, float* y, size_t rows, size_t c);
 

@@ -135,6 +135,39 @@ int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array sh
     });
 }
 
+int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, int groups, float eps, int silu) {
+    return guard([&] {
+        const auto& xa = unwrap(x);
+        if (xa.ndim() < 2) throw std::invalid_argument("[group_norm] needs [N, positions…, C]");
+        size_t c = xa.shape(-1), n = xa.shape(0), positions = xa.size() / std::max<size_t>(n * c, 1);
+        if (groups <= 0 || c % size_t(groups) != 0)
+            throw std::invalid_argument("[group_norm] " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups");
+        bool affine = weight != nullptr && bias != nullptr;
+        std::vector<mx::array> inputs{xa};
+        if (affine) {
+            inputs.push_back(unwrap(weight));
+            inputs.push_back(unwrap(bias));
+        }
+        bool with_silu = silu != 0;
+        *out = wrap(apply("group_norm", inputs,
+                          [=](auto& in, float* y, const mx::Shape&) {
+                              kernels::group_norm(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, y, n, positions, c,
+                                                  size_t(groups), eps, with_silu);
+                          },
+                          [=](const std::vector<mx::array>& in) {
+                              auto shape = in[0].shape();
+                              auto g = mx::reshape(in[0], {shape[0], -1, groups, int(c) / groups});
+                              auto mean = mx::mean(g, std::vector<int>{1, 3}, true);
+                              auto centered = mx::subtract(g, mean);
+                              auto var = mx::mean(mx::square(centered), std::vector<int>{1, 3}, true);
+                              auto y = mx::reshape(mx::multiply(centered, mx::rsqrt(mx::add(var, mx::array(eps)))), shape);
+                              if (affine) y = mx::add(mx::multiply(y, in[1]), in[2]);
+                              if (with_silu) y = mx::multiply(y, mx::sigmoid(y));
+                              return std::vector<mx::array>{y};
+                          }));
+    });
+}
+
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x) {
     return guard([&] {
         const auto& xa = unwrap(x);

@@ -21,8 +21,21 @@ extension Tensor {
     }
 
     /// GroupNorm on a channels-last tensor [N, spatial…, C]: statistics per sample over the spatial
-    /// axes and C/groups channels (PyTorch's definition, population variance), then the affine.
-    public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+    /// axes and C/groups channels (PyTorch's definition, population variance), then the affine, then
+    /// SiLU when asked (the VAE's norm–activation pairs, fused on the CPU).
+    public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false) -> Tensor {
+        if CPUKernels.applies(to: self), ndim >= 2, groups > 0, dim(-1) % groups == 0,
+           weight?.dtype ?? .float32 == .float32, bias?.dtype ?? .float32 == .float32 {
+            return Tensor.op([self] + [weight, bias].compactMap { $0 }) {
+                cmlx_kernel_group_norm($0, self.handle, weight?.handle, bias?.handle, Int32(groups), eps, silu ? 1 : 0)
+            }
+        }
+        let y = groupNormComposed(groups: groups, weight: weight, bias: bias, eps: eps)
+        return silu ? y.siluComposed() : y
+    }
+
+    /// GroupNorm from MLX ops (the reference for the CPU kernel).
+    public func groupNormComposed(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
         let s = shape
         guard s.count >= 2, let c = s.last, groups > 0, c % groups == 0 else {
             return Tensor(failure: .shapeMismatch("[group_norm] \(s.last ?? 0) channels (shape \(s)) do not split into \(groups) groups"))

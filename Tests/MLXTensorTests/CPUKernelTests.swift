@@ -80,3 +80,29 @@ final class CPUKernelTests: XCTestCase {
         XCTAssertEqual(try kernel.grads[0].reshaped(-1)[4].item(), (try value(h) - value(-h)) / (2 * h), accuracy: 2e-3)
     }
 }
+
+extension CPUKernelTests {
+    func testGroupNormKernelMatchesComposedOp() throws {
+        for (shape, groups) in [([2, 5, 7, 8], 4), ([1, 3, 4, 4, 6], 2), ([1, 300, 96], 32), ([3, 1, 1, 4], 1)] {
+            let x = random(shape, UInt64(shape.reduce(1, *))) + 1.5
+            let c = shape.last!
+            let w = random([c], 31, scale: 0.5) + 1, b = random([c], 32, scale: 0.2)
+            for silu in [false, true] {
+                let r = try both { x.groupNorm(groups: groups, weight: w, bias: b, eps: 1e-6, silu: silu) }
+                try assertClose(r.kernel, r.composed, atol: 2e-5, rtol: 2e-5, "group norm \(shape) silu \(silu)")
+            }
+        }
+        XCTAssertThrowsError(try Tensor.zeros([1, 4, 6]).groupNorm(groups: 4, weight: nil, bias: nil, eps: 1e-5).eval())
+    }
+
+    func testGroupNormGradientMatchesComposed() throws {
+        let x = random([1, 4, 6], 41, scale: 1), w = random([6], 42, scale: 0.3) + 1, b = random([6], 43, scale: 0.1)
+        let weights = random([1, 4, 6], 44, scale: 1)
+        let f: ([Tensor]) -> [Tensor] = { [($0[0].groupNorm(groups: 2, weight: $0[1], bias: $0[2], eps: 1e-5, silu: true) * weights).sum()] }
+        let kernel = try valueAndGrad(of: f, at: [x, w, b])
+        CPUKernels.enabled = false
+        let composed = try valueAndGrad(of: f, at: [x, w, b])
+        CPUKernels.enabled = true
+        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
+    }
+}

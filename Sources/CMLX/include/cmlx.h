@@ -142,6 +142,9 @@ int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x);
 int cmlx_kernel_silu(cmlx_array* out, cmlx_array x);
 /** LayerNorm over the last axis without affine, then ·(1 + scale) + shift ([B, 1, C]); both may be NULL. */
 int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array shift, cmlx_array scale, float eps);
+/** GroupNorm over channels-last [N, positions…, C] (PyTorch grouping), weight/bias may be NULL,
+ *  silu != 0 applies SiLU after it. */
+int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, int groups, float eps, int silu);
 /** Softmax over the last axis. */
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x);
 

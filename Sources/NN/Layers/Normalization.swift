@@ -17,6 +17,9 @@ public final class GroupNorm: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { x.groupNorm(groups: groups, weight: weight, bias: bias, eps: eps) }
+
+    /// SiLU(GroupNorm(x)) in one pass on the CPU.
+    public func withSiLU(_ x: Tensor) -> Tensor { x.groupNorm(groups: groups, weight: weight, bias: bias, eps: eps, silu: true) }
 }
 
 /// LayerNorm over the last axis, with or without the affine (and with or without its bias).

@@ -36,7 +36,7 @@ public final class TemporalResBlock: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2(norm2(conv1(norm1(x).silu())).silu()) + (conv3?(x) ?? x)
+        conv2(norm2.withSiLU(conv1(norm1.withSiLU(x)))) + (conv3?(x) ?? x)
     }
 }
 

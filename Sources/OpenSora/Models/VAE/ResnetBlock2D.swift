@@ -21,7 +21,7 @@ public final class ResnetBlock2D: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = conv2(norm2(conv1(norm1(x).silu())).silu())
+        let h = conv2(norm2.withSiLU(conv1(norm1.withSiLU(x))))
         return (shortcut?(x) ?? x) + h
     }
 }

@@ -68,7 +68,7 @@ public final class Encoder2D: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        convOut(normOut(midBlock(downBlocks.reduce(convIn(x)) { $1($0) })).silu())
+        convOut(normOut.withSiLU(midBlock(downBlocks.reduce(convIn(x)) { $1($0) })))
     }
 }
 
@@ -94,7 +94,7 @@ public final class Decoder2D: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        convOut(normOut(upBlocks.reduce(midBlock(convIn(x))) { $1($0) }).silu())
+        convOut(normOut.withSiLU(upBlocks.reduce(midBlock(convIn(x))) { $1($0) }))
     }
 }
 

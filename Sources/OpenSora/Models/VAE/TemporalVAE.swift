@@ -39,7 +39,7 @@ public final class TemporalEncoder: Module, UnaryLayer {
             h = level(h)
             if i < downsamplers.count { h = downsamplers[i](h) }
         }
-        return conv2(norm1(resBlocks.reduce(h) { $1($0) }).silu())
+        return conv2(norm1.withSiLU(resBlocks.reduce(h) { $1($0) }))
     }
 }
 
@@ -93,7 +93,7 @@ public final class TemporalDecoder: Module, UnaryLayer {
                 }
             }
         }
-        return convOut(norm1(h).silu())
+        return convOut(norm1.withSiLU(h))
     }
 }
 

@@ -1,0 +1,41 @@
+// The CPU kernels and attention shapes of the STDiT3 240p/2 s block, with the kernels on and off
+// (MLX's composed ops). Prints "op kernel_s composed_s" medians; Benchmarks/cpu-kernels.sh adds PyTorch.
+import Foundation
+import MLXTensor
+
+func median(_ body: () throws -> Tensor, reps: Int = 5) throws -> Double {
+    _ = try body().eval()
+    var t = [Double]()
+    for _ in 0..<reps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body().eval()
+        t.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return t.sorted()[t.count / 2]
+}
+
+let k = RandomKey(seed: 0).split(into: 8)
+let (n, c, h, d) = (6075, 1152, 16, 72)
+let wide = Tensor.normal([n, 4 * c], key: k[0])
+let x = Tensor.normal([1, n, c], key: k[1])
+let shift = Tensor.normal([1, 1, c], key: k[2]) * 0.1, scale = Tensor.normal([1, 1, c], key: k[3]) * 0.1
+let scores = Tensor.normal([15, h, 405, 405], key: k[4])
+let qs = Tensor.normal([15, h, 405, d], key: k[5]), qt = Tensor.normal([405, h, 15, d], key: k[6])
+let qc = Tensor.normal([1, h, n, d], key: k[7]), kc = Tensor.normal([1, h, 40, d], key: k[0])
+try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc])
+let cases: [(String, () -> Tensor)] = [
+    ("gelu_tanh[6075x4608]", { wide.geluTanh() }),
+    ("silu[6075x4608]", { wide.silu() }),
+    ("layernorm_modulate[6075x1152]", { x.layerNormModulated(shift: shift, scale: scale, eps: 1e-6) }),
+    ("softmax[15x16x405x405]", { scores.softmax(axes: [-1]) }),
+    ("attention_spatial[15x16x405x72]", { scaledDotProductAttention(queries: qs, keys: qs, values: qs, scale: 0.1178) }),
+    ("attention_temporal[405x16x15x72]", { scaledDotProductAttention(queries: qt, keys: qt, values: qt, scale: 0.1178) }),
+    ("attention_cross[6075x40 tokens]", { scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178) }),
+]
+for (name, f) in cases {
+    CPUKernels.enabled = true
+    let on = try median(f)
+    CPUKernels.enabled = false
+    let off = try median(f)
+    print(String(format: "%@ kernel_s=%.4f composed_s=%.4f", name as NSString, on, off))
+}

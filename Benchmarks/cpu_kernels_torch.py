@@ -1,0 +1,28 @@
+"""PyTorch CPU (2 threads) for the shapes of Benchmarks/CPUKernels: prints "op torch_s" medians."""
+import sys, time
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(2)
+g = torch.Generator().manual_seed(0)
+n, c, h, d = 6075, 1152, 16, 72
+wide = torch.randn(n, 4 * c, generator=g); x = torch.randn(1, n, c, generator=g)
+shift = torch.randn(1, 1, c, generator=g) * 0.1; scale = torch.randn(1, 1, c, generator=g) * 0.1
+scores = torch.randn(15, h, 405, 405, generator=g)
+qs = torch.randn(15, h, 405, d, generator=g); qt = torch.randn(405, h, 15, d, generator=g)
+qc = torch.randn(1, h, n, d, generator=g); kc = torch.randn(1, h, 40, d, generator=g)
+cases = [
+    ("gelu_tanh[6075x4608]", lambda: F.gelu(wide, approximate="tanh")),
+    ("silu[6075x4608]", lambda: F.silu(wide)),
+    ("layernorm_modulate[6075x1152]", lambda: F.layer_norm(x, (c,), eps=1e-6) * (1 + scale) + shift),
+    ("softmax[15x16x405x405]", lambda: scores.softmax(-1)),
+    ("attention_spatial[15x16x405x72]", lambda: F.scaled_dot_product_attention(qs, qs, qs)),
+    ("attention_temporal[405x16x15x72]", lambda: F.scaled_dot_product_attention(qt, qt, qt)),
+    ("attention_cross[6075x40 tokens]", lambda: F.scaled_dot_product_attention(qc, kc, kc)),
+]
+with torch.no_grad():
+    for name, f in cases:
+        f(); ts = []
+        for _ in range(5):
+            t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+        print("%s torch_s=%.4f" % (name, sorted(ts)[2]))
