@@ -18,7 +18,7 @@ cases = [
     ("softmax[15x16x405x405]", lambda: scores.softmax(-1)),
     ("attention_spatial[15x16x405x72]", lambda: F.scaled_dot_product_attention(qs, qs, qs)),
     ("attention_temporal[405x16x15x72]", lambda: F.scaled_dot_product_attention(qt, qt, qt)),
-    ("attention_cross[6075x40 tokens]", lambda: F.scaled_dot_product_attention(qc, kc, kc)),
+    ("attention_cross[6075x40]", lambda: F.scaled_dot_product_attention(qc, kc, kc)),
 ]
 with torch.no_grad():
     for name, f in cases:

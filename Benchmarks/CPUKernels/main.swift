@@ -30,7 +30,7 @@ let cases: [(String, () -> Tensor)] = [
     ("softmax[15x16x405x405]", { scores.softmax(axes: [-1]) }),
     ("attention_spatial[15x16x405x72]", { scaledDotProductAttention(queries: qs, keys: qs, values: qs, scale: 0.1178) }),
     ("attention_temporal[405x16x15x72]", { scaledDotProductAttention(queries: qt, keys: qt, values: qt, scale: 0.1178) }),
-    ("attention_cross[6075x40 tokens]", { scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178) }),
+    ("attention_cross[6075x40]", { scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178) }),
 ]
 for (name, f) in cases {
     CPUKernels.enabled = true

@@ -5,10 +5,16 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <atomic>
 #include <vector>
 #include "cpu_parallel.hpp"
 
+extern "C" void cblas_sgemm(int order, int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+                            const float* b, int ldb, float beta, float* c, int ldc);
+
 namespace cmlx::kernels {
+
+enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 
 static inline float exp_approx(float x) {
     x = std::min(std::max(x, -87.3f), 88.7f);
@@ -173,6 +179,29 @@ void group_norm(const float* x, const float* weight, const float* bias, float* y
         // Pass 2: y = x·a + shift per channel (+ SiLU).
         pool.parallel_for(positions, 64, [&](size_t b, size_t e) { affine_rows(xs, a.data(), shift.data(), y + s * positions * c, b, e, c, silu); });
     }
+}
+
+void attention(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d, float scale) {
+    // Rows of one slice are processed in blocks so the score buffer stays small (cache-resident).
+    const size_t block = std::max<size_t>(1, std::min(lq, (size_t(1) << 16) / std::max<size_t>(lk, 1)));
+    const size_t blocks_per_slice = (lq + block - 1) / block;
+    auto& pool = cpu::ThreadPool::shared();
+    std::vector<std::vector<float>> scores(pool.size(), std::vector<float>(block * lk));
+    std::atomic<size_t> next_worker{0};
+    pool.parallel_for(batch * blocks_per_slice, 1, [&](size_t begin, size_t end) {
+        float* s = scores[next_worker++ % scores.size()].data();
+        for (size_t job = begin; job < end; job++) {
+            size_t slice = job / blocks_per_slice, row = (job % blocks_per_slice) * block;
+            size_t rows = std::min(block, lq - row);
+            const float* qs = q + (slice * lq + row) * d;
+            const float* ks = k + slice * lk * d;
+            const float* vs = v + slice * lk * d;
+            cblas_sgemm(RowMajor, NoTrans, Trans, int(rows), int(lk), int(d), scale, qs, int(d), ks, int(d), 0.0f, s, int(lk));
+            softmax_row_range(s, s, 0, rows, lk);
+            cblas_sgemm(RowMajor, NoTrans, NoTrans, int(rows), int(d), int(lk), 1.0f, s, int(lk), vs, int(d), 0.0f,
+                        out + (slice * lq + row) * d, int(d));
+        }
+    });
 }
 
 void gelu_tanh(const float* x, float* y, size_t n) {

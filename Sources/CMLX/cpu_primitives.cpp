@@ -168,6 +168,23 @@ int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cml
     });
 }
 
+int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, float scale) {
+    return guard([&] {
+        const auto &qa = unwrap(q), &ka = unwrap(k), &va = unwrap(v);
+        if (qa.ndim() < 2 || ka.shape() != va.shape() || ka.ndim() != qa.ndim() || qa.shape(-1) != ka.shape(-1))
+            throw std::invalid_argument("[attention] q [..., Lq, D] and k, v [..., Lk, D] must agree");
+        for (int i = 0; i < int(qa.ndim()) - 2; i++)
+            if (qa.shape(i) != ka.shape(i)) throw std::invalid_argument("[attention] q and k batch axes differ (no broadcasting)");
+        size_t d = qa.shape(-1), lq = qa.shape(-2), lk = ka.shape(-2), batch = qa.size() / std::max<size_t>(lq * d, 1);
+        *out = wrap(apply("attention", {qa, ka, va},
+                          [=](auto& in, float* y, const mx::Shape&) { kernels::attention(in[0], in[1], in[2], y, batch, lq, lk, d, scale); },
+                          [scale](const std::vector<mx::array>& in) {
+                              auto s = mx::matmul(mx::multiply(in[0], mx::array(scale)), mx::swapaxes(in[1], -1, -2));
+                              return std::vector<mx::array>{mx::matmul(mx::softmax(s, std::vector<int>{-1}, true), in[2])};
+                          }));
+    });
+}
+
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x) {
     return guard([&] {
         const auto& xa = unwrap(x);

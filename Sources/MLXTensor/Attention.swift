@@ -8,6 +8,9 @@ public func scaledDotProductAttention(
     // On the CPU, MLX's "fast" attention is its composed fallback with a scalar softmax; BLAS
     // products around the vectorised softmax kernel do the same math several times faster.
     if CPUKernels.applies(to: q), k.dtype == .float32, v.dtype == .float32 {
+        if mask == nil, q.ndim == k.ndim, q.shape.dropLast(2) == k.shape.dropLast(2), k.shape == v.shape {
+            return Tensor.op(q, k, v) { cmlx_kernel_attention($0, q.handle, k.handle, v.handle, scale) }
+        }
         var scores = (q * scale).matmul(k.swappedAxes(-1, -2))
         if let mask {
             scores = mask.dtype == .bool ? Tensor.where(mask, scores, Tensor(-Float.infinity)) : scores + mask

@@ -106,3 +106,21 @@ extension CPUKernelTests {
         for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
     }
 }
+
+extension CPUKernelTests {
+    func testUnmaskedAttentionKernelAndItsGradient() throws {
+        for (lq, lk) in [(5, 7), (1, 3), (33, 17)] {
+            let q = random([2, 3, lq, 8], UInt64(lq), scale: 1), k = random([2, 3, lk, 8], UInt64(lk + 50), scale: 1)
+            let v = random([2, 3, lk, 8], UInt64(lk + 90), scale: 1)
+            let a = try both { scaledDotProductAttention(queries: q, keys: k, values: v, scale: 0.35) }
+            try assertClose(a.kernel, a.composed, atol: 1e-6, rtol: 1e-5, "attention \(lq)x\(lk)")
+        }
+        let q = random([1, 2, 4, 8], 61, scale: 1), k = random([1, 2, 6, 8], 62, scale: 1), v = random([1, 2, 6, 8], 63, scale: 1)
+        let f: ([Tensor]) -> [Tensor] = { [scaledDotProductAttention(queries: $0[0], keys: $0[1], values: $0[2], scale: 0.35).square().sum()] }
+        let kernel = try valueAndGrad(of: f, at: [q, k, v])
+        CPUKernels.enabled = false
+        let composed = try valueAndGrad(of: f, at: [q, k, v])
+        CPUKernels.enabled = true
+        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "attention grad \(i)") }
+    }
+}

@@ -145,6 +145,8 @@ int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array sh
 /** GroupNorm over channels-last [N, positions…, C] (PyTorch grouping), weight/bias may be NULL,
  *  silu != 0 applies SiLU after it. */
 int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, int groups, float eps, int silu);
+/** softmax(q·kᵀ·scale)·v without a mask, q [..., Lq, D], k/v [..., Lk, D] with equal batch axes. */
+int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, float scale);
 /** Softmax over the last axis. */
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x);
 
