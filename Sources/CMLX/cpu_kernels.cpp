@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 #include <atomic>
+#include <dlfcn.h>
+#include <functional>
 #include <vector>
 #include "cpu_parallel.hpp"
 
@@ -15,6 +17,9 @@ extern "C" void cblas_sgemm(int order, int trans_a, int trans_b, int m, int n, i
 namespace cmlx::kernels {
 
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
+
+void attention_slices(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d,
+                      float scale);
 
 static inline float exp_approx(float x) {
     x = std::min(std::max(x, -87.3f), 88.7f);
@@ -181,7 +186,25 @@ void group_norm(const float* x, const float* weight, const float* bias, float* y
     }
 }
 
+/// Runs `body` with OpenBLAS limited to one thread (when this BLAS is OpenBLAS): the kernel calls
+/// BLAS from several pool threads at once, and nested OpenBLAS threading thrashes (7x slower here).
+static void with_single_threaded_blas(const std::function<void()>& body) {
+    using Get = int (*)();
+    using Set = void (*)(int);
+    static Get get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    static Set set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    int previous = get && set ? get() : 1;
+    if (previous > 1) set(1);
+    body();
+    if (previous > 1) set(previous);
+}
+
 void attention(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d, float scale) {
+    with_single_threaded_blas([&] { attention_slices(q, k, v, out, batch, lq, lk, d, scale); });
+}
+
+void attention_slices(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d,
+                      float scale) {
     // Rows of one slice are processed in blocks so the score buffer stays small (cache-resident).
     const size_t block = std::max<size_t>(1, std::min(lq, (size_t(1) << 16) / std::max<size_t>(lk, 1)));
     const size_t blocks_per_slice = (lq + block - 1) / block;
