@@ -227,6 +227,46 @@ void attention_slices(const float* q, const float* k, const float* v, float* out
     });
 }
 
+CMLX_CLONES static void rms_norm_rows(const float* x, const float* w, float* y, size_t begin, size_t end, size_t c, float eps) {
+    for (size_t r = begin; r < end; r++) {
+        const float* xr = x + r * c;
+        float* yr = y + r * c;
+        float sq = 0.0f;
+#pragma omp simd reduction(+ : sq)
+        for (size_t i = 0; i < c; i++) sq += xr[i] * xr[i];
+        float inv = 1.0f / std::sqrt(sq / static_cast<float>(c) + eps);
+        if (w != nullptr) {
+#pragma omp simd
+            for (size_t i = 0; i < c; i++) yr[i] = xr[i] * inv * w[i];
+        } else {
+#pragma omp simd
+            for (size_t i = 0; i < c; i++) yr[i] = xr[i] * inv;
+        }
+    }
+}
+
+CMLX_CLONES static void gated_residual_rows(const float* x, const float* gate, const float* o, float* y, size_t begin, size_t end,
+                                            size_t c, size_t rows_per_group) {
+    for (size_t r = begin; r < end; r++) {
+        const float* g = gate + (r / rows_per_group) * c;
+        const float* xr = x + r * c;
+        const float* orow = o + r * c;
+        float* yr = y + r * c;
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) yr[i] = xr[i] + g[i] * orow[i];
+    }
+}
+
+void rms_norm(const float* x, const float* weight, float* y, size_t rows, size_t c, float eps) {
+    size_t grain = std::max<size_t>(1, (1 << 15) / std::max<size_t>(c, 1));
+    cpu::ThreadPool::shared().parallel_for(rows, grain, [&](size_t b, size_t e) { rms_norm_rows(x, weight, y, b, e, c, eps); });
+}
+
+void gated_residual(const float* x, const float* gate, const float* o, float* y, size_t rows, size_t c, size_t rows_per_group) {
+    size_t grain = std::max<size_t>(1, (1 << 15) / std::max<size_t>(c, 1));
+    cpu::ThreadPool::shared().parallel_for(rows, grain, [&](size_t b, size_t e) { gated_residual_rows(x, gate, o, y, b, e, c, rows_per_group); });
+}
+
 void gelu_tanh(const float* x, float* y, size_t n) {
     cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_range(x + b, y + b, e - b); });
 }

@@ -27,6 +27,10 @@ void group_norm(const float* x, const float* weight, const float* bias, float* y
 /// Attention without a mask for `batch` independent (head) slices: out = softmax(scale·q·kᵀ)·v with
 /// q [batch, lq, d], k/v [batch, lk, d]; the products are BLAS calls, slices run in parallel.
 void attention(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d, float scale);
+/// Rows of length c: y = x / √(mean(x²) + eps) · weight (weight may be null).
+void rms_norm(const float* x, const float* weight, float* y, size_t rows, size_t c, float eps);
+/// y = x + gate·o with gate one row of c per `rows_per_group` rows of x/o (adaLN's gated residual).
+void gated_residual(const float* x, const float* gate, const float* o, float* y, size_t rows, size_t c, size_t rows_per_group);
 /// Softmax over each row of length c.
 void softmax_rows(const float* x, float* y, size_t rows, size_t c);
 

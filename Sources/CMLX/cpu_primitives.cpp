@@ -185,6 +185,41 @@ int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_arra
     });
 }
 
+int cmlx_kernel_rms_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, float eps) {
+    return guard([&] {
+        const auto& xa = unwrap(x);
+        size_t c = xa.ndim() > 0 ? xa.shape(-1) : 1, rows = xa.size() / std::max<size_t>(c, 1);
+        std::vector<mx::array> inputs{xa};
+        if (weight) {
+            if (unwrap(weight).size() != c) throw std::invalid_argument("[rms_norm] weight must have the last axis' size");
+            inputs.push_back(mx::reshape(unwrap(weight), {int(c)}));
+        }
+        bool has_weight = weight != nullptr;
+        *out = wrap(apply("rms_norm", inputs,
+                          [=](auto& in, float* y, const mx::Shape&) { kernels::rms_norm(in[0], has_weight ? in[1] : nullptr, y, rows, c, eps); },
+                          [=](const std::vector<mx::array>& in) {
+                              std::optional<mx::array> w;
+                              if (has_weight) w = in[1];
+                              return std::vector<mx::array>{mx::fast::rms_norm(in[0], w, eps)};
+                          }));
+    });
+}
+
+int cmlx_kernel_gated_residual(cmlx_array* out, cmlx_array x, cmlx_array gate, cmlx_array o) {
+    return guard([&] {
+        const auto &xa = unwrap(x), &ga = unwrap(gate), &oa = unwrap(o);
+        size_t c = xa.shape(-1), rows = xa.size() / std::max<size_t>(c, 1), groups = ga.size() / std::max<size_t>(c, 1);
+        if (oa.shape() != xa.shape() || ga.shape(-1) != int(c) || groups == 0 || rows % groups != 0)
+            throw std::invalid_argument("[gated_residual] x, o [B, N, C] and gate [B, 1, C] must agree");
+        size_t rows_per_group = rows / groups;
+        *out = wrap(apply("gated_residual", {xa, ga, oa},
+                          [=](auto& in, float* y, const mx::Shape&) { kernels::gated_residual(in[0], in[1], in[2], y, rows, c, rows_per_group); },
+                          [](const std::vector<mx::array>& in) {
+                              return std::vector<mx::array>{mx::add(in[0], mx::multiply(in[1], in[2]))};
+                          }));
+    });
+}
+
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x) {
     return guard([&] {
         const auto& xa = unwrap(x);

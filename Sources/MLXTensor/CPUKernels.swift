@@ -26,6 +26,14 @@ extension Tensor {
         return layerNorm(eps: eps) * (1 + scale) + shift
     }
 
+    /// self + gate·o with gate [B, 1, C] against self/o [B, N, C] (adaLN's gated residual), one pass on the CPU.
+    public func addingGated(_ o: Tensor, gate: Tensor) -> Tensor {
+        if CPUKernels.applies(to: self), o.dtype == .float32, gate.dtype == .float32, o.shape == shape, ndim == 3, gate.ndim == 3 {
+            return Tensor.op(self, gate, o) { cmlx_kernel_gated_residual($0, self.handle, gate.handle, o.handle) }
+        }
+        return self + gate * o
+    }
+
     func kernelGeluTanh() -> Tensor { Tensor.op(self) { cmlx_kernel_gelu_tanh($0, self.handle) } }
     func kernelSiLU() -> Tensor { Tensor.op(self) { cmlx_kernel_silu($0, self.handle) } }
     func kernelSoftmax() -> Tensor { Tensor.op(self) { cmlx_kernel_softmax($0, self.handle) } }

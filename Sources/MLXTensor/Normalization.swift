@@ -17,6 +17,14 @@ extension Tensor {
 
     /// x/√(mean(x²) + eps) over the last axis, then ·weight when given.
     public func rmsNorm(weight: Tensor? = nil, eps: Float) -> Tensor {
+        if CPUKernels.applies(to: self), weight?.dtype ?? .float32 == .float32, weight.map({ $0.count == dim(-1) }) ?? true {
+            return Tensor.op([self] + [weight].compactMap { $0 }) { cmlx_kernel_rms_norm($0, self.handle, weight?.handle, eps) }
+        }
+        return rmsNormComposed(weight: weight, eps: eps)
+    }
+
+    /// MLX's fast rms_norm (composed on CPU): the reference for the CPU kernel.
+    public func rmsNormComposed(weight: Tensor? = nil, eps: Float) -> Tensor {
         Tensor.op([self] + [weight].compactMap { $0 }) { cmlx_fast_rms_norm($0, self.handle, weight?.handle, eps) }
     }
 

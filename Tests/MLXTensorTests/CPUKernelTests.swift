@@ -124,3 +124,25 @@ extension CPUKernelTests {
         for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "attention grad \(i)") }
     }
 }
+
+extension CPUKernelTests {
+    func testRMSNormAndGatedResidualKernels() throws {
+        for shape in [[3, 4, 2, 72], [1, 7], [2, 3, 129]] {
+            let x = random(shape, UInt64(shape.reduce(0, +)))
+            let w = random([shape.last!], 71, scale: 0.2) + 1
+            let r = try both { x.rmsNorm(weight: w, eps: 1e-6) }
+            try assertClose(r.kernel, r.composed, atol: 1e-6, rtol: 1e-5, "rms norm \(shape)")
+            let plain = try both { x.rmsNorm(eps: 1e-6) }
+            try assertClose(plain.kernel, plain.composed, atol: 1e-6, rtol: 1e-5, "rms norm without weight \(shape)")
+        }
+        let x = random([2, 5, 33], 81), o = random([2, 5, 33], 82), g = random([2, 1, 33], 83)
+        let r = try both { x.addingGated(o, gate: g) }
+        try assertClose(r.kernel, r.composed, atol: 1e-6, rtol: 1e-6, "gated residual")
+        let f: ([Tensor]) -> [Tensor] = { [($0[0].addingGated($0[1], gate: $0[2]).rmsNorm(weight: nil, eps: 1e-6) * x).sum()] }
+        let kernel = try valueAndGrad(of: f, at: [x, o, g])
+        CPUKernels.enabled = false
+        let composed = try valueAndGrad(of: f, at: [x, o, g])
+        CPUKernels.enabled = true
+        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import MLXTensor
 import OpenSora
 import XCTest
 
@@ -8,7 +9,15 @@ final class ParityTests: XCTestCase {
     static let publicFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/parity")
 
-    func testAllFixtures() throws {
+    /// Every fixture with the CPU kernels on (the default) …
+    func testAllFixtures() throws { try runAll(kernels: true) }
+
+    /// … and with MLX's composed ops only (`OPENSORA_CPU_KERNELS=0`): both paths must match the reference.
+    func testAllFixturesWithoutCPUKernels() throws { try runAll(kernels: false) }
+
+    func runAll(kernels: Bool) throws {
+        CPUKernels.enabled = kernels
+        defer { CPUKernels.enabled = true }
         var folders = [Self.publicFixtures]
         if let extra = ProcessInfo.processInfo.environment["OPENSORA_PARITY_DIR"], !extra.isEmpty {
             folders.append(URL(fileURLWithPath: extra))
@@ -29,7 +38,7 @@ final class ParityTests: XCTestCase {
             }
         }
         let kinds = unsupported.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
-        print("parity summary: \(passed) ok, \(failed) FAIL, \(unsupported.values.reduce(0, +)) unsupported"
+        print("parity summary (CPU kernels \(kernels ? "on" : "off")): \(passed) ok, \(failed) FAIL, \(unsupported.values.reduce(0, +)) unsupported"
               + (kinds.isEmpty ? "" : " — kinds without a runner yet: \(kinds.joined(separator: ", "))"))
     }
 }

@@ -147,6 +147,10 @@ int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array sh
 int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, int groups, float eps, int silu);
 /** softmax(q·kᵀ·scale)·v without a mask, q [..., Lq, D], k/v [..., Lk, D] with equal batch axes. */
 int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, float scale);
+/** x/√(mean(x²) + eps)·weight over the last axis (weight may be NULL). */
+int cmlx_kernel_rms_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, float eps);
+/** x + gate·o, x and o [B, N, C], gate [B, 1, C]. */
+int cmlx_kernel_gated_residual(cmlx_array* out, cmlx_array x, cmlx_array gate, cmlx_array o);
 /** Softmax over the last axis. */
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x);
 

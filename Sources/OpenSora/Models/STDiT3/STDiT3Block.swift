@@ -62,14 +62,14 @@ public final class STDiT3Block: Module {
             let perPosition = a.reshaped(b, t, s, ch).transposed(0, 2, 1, 3).reshaped(b * s, t, ch)
             o = attention(perPosition).reshaped(b, s, t, ch).transposed(0, 2, 1, 3).reshaped(b, n, ch)
         }
-        var x = x + perFrame(m[2] * o) { $0[2] * o }
+        var x = zero == nil ? x.addingGated(o, gate: m[2]) : x + perFrame(m[2] * o) { $0[2] * o }
 
         x = x + crossAttention(x, condition: caption, mask: captionMask)
 
         let f = mlp(perFrame(x.layerNormModulated(shift: m[3], scale: m[4], eps: 1e-6)) {
             x.layerNormModulated(shift: $0[3], scale: $0[4], eps: 1e-6)
         })
-        return x + perFrame(m[5] * f) { $0[5] * f }
+        return zero == nil ? x.addingGated(f, gate: m[5]) : x + perFrame(m[5] * f) { $0[5] * f }
     }
 
     /// scale_shift_table + t.reshape(B, 6, C), split into shift/scale/gate (msa), shift/scale/gate (mlp),
