@@ -11,6 +11,8 @@ shift = torch.randn(1, 1, c, generator=g) * 0.1; scale = torch.randn(1, 1, c, ge
 scores = torch.randn(15, h, 405, 405, generator=g)
 qs = torch.randn(15, h, 405, d, generator=g); qt = torch.randn(405, h, 15, d, generator=g)
 qc = torch.randn(1, h, n, d, generator=g); kc = torch.randn(1, h, 40, d, generator=g)
+vol = torch.randn(1, 128, 17, 64, 64, generator=g); w3 = torch.randn(128, 128, 3, 3, 3, generator=g) * 0.03
+img = torch.randn(1, 512, 64, 64, generator=g); w2 = torch.randn(512, 512, 3, 3, generator=g) * 0.015
 cases = [
     ("gelu_tanh[6075x4608]", lambda: F.gelu(wide, approximate="tanh")),
     ("silu[6075x4608]", lambda: F.silu(wide)),
@@ -19,6 +21,8 @@ cases = [
     ("attention_spatial[15x16x405x72]", lambda: F.scaled_dot_product_attention(qs, qs, qs)),
     ("attention_temporal[405x16x15x72]", lambda: F.scaled_dot_product_attention(qt, qt, qt)),
     ("attention_cross[6075x40]", lambda: F.scaled_dot_product_attention(qc, kc, kc)),
+    ("conv3d_causal[128ch,17x64x64]", lambda: F.conv3d(F.pad(vol, (1, 1, 1, 1, 2, 0)), w3)),
+    ("conv2d[512ch,64x64]", lambda: F.conv2d(img, w2, padding=1)),
 ]
 with torch.no_grad():
     for name, f in cases:

@@ -22,7 +22,9 @@ let shift = Tensor.normal([1, 1, c], key: k[2]) * 0.1, scale = Tensor.normal([1,
 let scores = Tensor.normal([15, h, 405, 405], key: k[4])
 let qs = Tensor.normal([15, h, 405, d], key: k[5]), qt = Tensor.normal([405, h, 15, d], key: k[6])
 let qc = Tensor.normal([1, h, n, d], key: k[7]), kc = Tensor.normal([1, h, 40, d], key: k[0])
-try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc])
+let vol = Tensor.normal([1, 17, 64, 64, 128], key: k[1]), w3 = Tensor.normal([128, 3, 3, 3, 128], key: k[2]) * 0.03
+let img = Tensor.normal([1, 64, 64, 512], key: k[3]), w2 = Tensor.normal([512, 3, 3, 512], key: k[4]) * 0.015
+try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2])
 let cases: [(String, () -> Tensor)] = [
     ("gelu_tanh[6075x4608]", { wide.geluTanh() }),
     ("silu[6075x4608]", { wide.silu() }),
@@ -31,6 +33,8 @@ let cases: [(String, () -> Tensor)] = [
     ("attention_spatial[15x16x405x72]", { scaledDotProductAttention(queries: qs, keys: qs, values: qs, scale: 0.1178) }),
     ("attention_temporal[405x16x15x72]", { scaledDotProductAttention(queries: qt, keys: qt, values: qt, scale: 0.1178) }),
     ("attention_cross[6075x40]", { scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178) }),
+    ("conv3d_causal[128ch,17x64x64]", { vol.convolved(with: w3, bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1) }),
+    ("conv2d[512ch,64x64]", { img.convolved(with: w2, bias: nil, stride: [1, 1], padding: [(1, 1), (1, 1)], dilation: [1, 1], groups: 1) }),
 ]
 for (name, f) in cases {
     CPUKernels.enabled = true

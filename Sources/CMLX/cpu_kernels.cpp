@@ -267,6 +267,52 @@ void gated_residual(const float* x, const float* gate, const float* o, float* y,
     cpu::ThreadPool::shared().parallel_for(rows, grain, [&](size_t b, size_t e) { gated_residual_rows(x, gate, o, y, b, e, c, rows_per_group); });
 }
 
+void conv3d_taps(const float* x, const float* w, const float* bias, float* y, size_t n, const int* in_size, size_t cin,
+                 size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi) {
+    auto& pool = cpu::ThreadPool::shared();
+    const size_t T = in_size[0], H = in_size[1], W = in_size[2];
+    const size_t Tp = T + pad_lo[0] + pad_hi[0], Hp = H + pad_lo[1] + pad_hi[1], Wp = W + pad_lo[2] + pad_hi[2];
+    const size_t To = Tp - kernel[0] + 1, Ho = Hp - kernel[1] + 1, Wo = Wp - kernel[2] + 1;
+    const size_t plane = Hp * Wp, taps = size_t(kernel[0]) * kernel[1] * kernel[2];
+    const size_t grid = To * plane;                                       // outputs computed over the padded grid
+    const size_t slack = size_t(kernel[1] - 1) * Wp + size_t(kernel[2] - 1);  // shifted views may read past the end
+    std::vector<float> padded((Tp * plane + slack) * cin), acc(grid * cout);
+    for (size_t b = 0; b < n; b++) {
+        const float* xb = x + b * T * H * W * cin;
+        std::fill(padded.begin(), padded.end(), 0.0f);
+        pool.parallel_for(T * H, 16, [&](size_t lo, size_t hi) {
+            for (size_t r = lo; r < hi; r++) {
+                size_t t = r / H, h = r % H;
+                std::memcpy(&padded[((t + pad_lo[0]) * plane + (h + pad_lo[1]) * Wp + pad_lo[2]) * cin], xb + r * W * cin,
+                            W * cin * sizeof(float));
+            }
+        });
+        // One GEMM per tap: acc[p, :] (+)= padded[p + shift(tap), :] · w[:, tap, :]ᵀ
+        size_t tap = 0;
+        for (int dt = 0; dt < kernel[0]; dt++)
+            for (int dh = 0; dh < kernel[1]; dh++)
+                for (int dw = 0; dw < kernel[2]; dw++, tap++) {
+                    size_t shift = dt * plane + dh * Wp + dw;
+                    cblas_sgemm(RowMajor, NoTrans, Trans, int(grid), int(cout), int(cin), 1.0f, &padded[shift * cin], int(cin),
+                                w + tap * cin, int(taps * cin), tap == 0 ? 0.0f : 1.0f, acc.data(), int(cout));
+                }
+        float* yb = y + b * To * Ho * Wo * cout;
+        pool.parallel_for(To * Ho, 16, [&](size_t lo, size_t hi) {
+            for (size_t r = lo; r < hi; r++) {
+                size_t t = r / Ho, h = r % Ho;
+                const float* src = &acc[(t * plane + h * Wp) * cout];
+                float* dst = yb + r * Wo * cout;
+                if (bias) {
+                    for (size_t p = 0; p < Wo; p++)
+                        for (size_t o = 0; o < cout; o++) dst[p * cout + o] = src[p * cout + o] + bias[o];
+                } else {
+                    std::memcpy(dst, src, Wo * cout * sizeof(float));
+                }
+            }
+        });
+    }
+}
+
 void gelu_tanh(const float* x, float* y, size_t n) {
     cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_range(x + b, y + b, e - b); });
 }

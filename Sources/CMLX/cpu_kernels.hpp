@@ -31,6 +31,12 @@ void attention(const float* q, const float* k, const float* v, float* out, size_
 void rms_norm(const float* x, const float* weight, float* y, size_t rows, size_t c, float eps);
 /// y = x + gate·o with gate one row of c per `rows_per_group` rows of x/o (adaLN's gated residual).
 void gated_residual(const float* x, const float* gate, const float* o, float* y, size_t rows, size_t c, size_t rows_per_group);
+/// Stride-1, undilated, ungrouped convolution over channels-last volumes without an im2col buffer:
+/// x [n, t, h, w, cin] is zero-padded once, then each kernel tap is one GEMM over the whole padded grid
+/// (a contiguous shifted view), accumulated; w is MLX's layout [cout, kt, kh, kw, cin]; pad_lo/pad_hi
+/// per spatial axis (t, h, w). 2-D convolutions use t = kt = 1. `bias` may be null.
+void conv3d_taps(const float* x, const float* w, const float* bias, float* y, size_t n, const int* in_size, size_t cin,
+                 size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
 /// Softmax over each row of length c.
 void softmax_rows(const float* x, float* y, size_t rows, size_t c);
 

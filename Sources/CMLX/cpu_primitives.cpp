@@ -42,7 +42,6 @@ class KernelPrimitive : public mx::UnaryPrimitive {
         return result;
     }
 
-    std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override { return {inputs[0].shape()}; }
     const char* name() const override { return name_; }
 
    private:
@@ -217,6 +216,50 @@ int cmlx_kernel_gated_residual(cmlx_array* out, cmlx_array x, cmlx_array gate, c
                           [](const std::vector<mx::array>& in) {
                               return std::vector<mx::array>{mx::add(in[0], mx::multiply(in[1], in[2]))};
                           }));
+    });
+}
+
+int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, const int* pad_lo, const int* pad_hi,
+                     int nspatial) {
+    return guard([&] {
+        const auto &xa = unwrap(x), &wa = unwrap(weight);
+        if (nspatial < 2 || nspatial > 3 || int(xa.ndim()) != nspatial + 2 || wa.ndim() != xa.ndim() || wa.shape(-1) != xa.shape(-1))
+            throw std::invalid_argument("[conv_taps] channels-last 2-D/3-D input and matching [Cout, k…, Cin] weight expected");
+        int in_size[3], kernel[3], lo[3], hi[3];
+        int offset = 3 - nspatial;  // 2-D: a time axis of 1
+        for (int i = 0; i < 3; i++) {
+            bool real = i >= offset;
+            in_size[i] = real ? xa.shape(1 + i - offset) : 1;
+            kernel[i] = real ? wa.shape(1 + i - offset) : 1;
+            lo[i] = real ? pad_lo[i - offset] : 0;
+            hi[i] = real ? pad_hi[i - offset] : 0;
+            if (in_size[i] + lo[i] + hi[i] < kernel[i]) throw std::invalid_argument("[conv_taps] input smaller than the kernel");
+        }
+        size_t n = xa.shape(0), cin = xa.shape(-1), cout = wa.shape(0);
+        mx::Shape out_shape{int(n)};
+        for (int i = offset; i < 3; i++) out_shape.push_back(in_size[i] + lo[i] + hi[i] - kernel[i] + 1);
+        out_shape.push_back(int(cout));
+        std::vector<mx::array> inputs{xa, wa};
+        if (bias) inputs.push_back(unwrap(bias));
+        bool has_bias = bias != nullptr;
+        std::vector<int> lo_v(pad_lo, pad_lo + nspatial), hi_v(pad_hi, pad_hi + nspatial);
+        auto composed = [=](const std::vector<mx::array>& in) {
+            auto ones = std::vector<int>(lo_v.size(), 1);
+            auto y = mx::conv_general(in[0], in[1], ones, lo_v, hi_v, ones, ones, 1, false);
+            if (has_bias) y = mx::add(y, in[2]);
+            return std::vector<mx::array>{y};
+        };
+        for (auto& a : inputs) {
+            if (a.dtype() != mx::float32) throw std::invalid_argument("[conv_taps] takes float32 inputs");
+            a = mx::contiguous(a);
+        }
+        auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) {
+            kernels::conv3d_taps(in[0], in[1], has_bias ? in[2] : nullptr, y, n, in_size, cin, cout, kernel, lo, hi);
+        };
+        *out = wrap(mx::array(out_shape, mx::float32,
+                              std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "conv_taps",
+                                                                KernelPrimitive::Kernel(kernel_fn), Composed(composed)),
+                              std::move(inputs)));
     });
 }
 

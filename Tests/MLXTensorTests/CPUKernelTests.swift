@@ -146,3 +146,29 @@ extension CPUKernelTests {
         for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
     }
 }
+
+extension CPUKernelTests {
+    func testTapGEMMConvolutionMatchesMLXConvolution() throws {
+        let cases: [([Int], [Int], [(Int, Int)])] = [
+            ([2, 7, 6, 5], [4, 3, 3, 5], [(1, 1), (1, 1)]),           // 2-D, same padding
+            ([1, 9, 8, 3], [6, 1, 1, 3], [(0, 0), (0, 0)]),           // 1×1
+            ([1, 5, 4, 6, 2], [3, 3, 3, 3, 2], [(2, 0), (1, 1), (1, 1)]),  // causal 3-D
+            ([2, 4, 5, 3, 4], [5, 3, 1, 3, 4], [(1, 1), (0, 0), (2, 1)]),  // asymmetric
+        ]
+        for (xs, ws, pad) in cases {
+            let x = random(xs, UInt64(xs.reduce(0, +)), scale: 1), w = random(ws, UInt64(ws.reduce(0, +) + 7), scale: 0.3)
+            let b = random([ws[0]], 99, scale: 0.1)
+            let n = xs.count - 2
+            let r = try both { x.convolved(with: w, bias: b, stride: Array(repeating: 1, count: n), padding: pad,
+                                           dilation: Array(repeating: 1, count: n), groups: 1) }
+            try assertClose(r.kernel, r.composed, atol: 1e-5, rtol: 1e-5, "conv \(xs) \(ws)")
+        }
+        let x = random([1, 4, 4, 2], 5, scale: 1), w = random([3, 3, 3, 2], 6, scale: 0.3)
+        let f: ([Tensor]) -> [Tensor] = { [$0[0].convolved(with: $0[1], bias: nil, stride: [1, 1], padding: [(1, 1), (0, 2)], dilation: [1, 1], groups: 1).square().sum()] }
+        let kernel = try valueAndGrad(of: f, at: [x, w])
+        CPUKernels.enabled = false
+        let composed = try valueAndGrad(of: f, at: [x, w])
+        CPUKernels.enabled = true
+        for i in 0..<2 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-4, rtol: 1e-4, "conv grad \(i)") }
+    }
+}

@@ -48,7 +48,6 @@ public final class Convolution: Module, UnaryLayer {
             return Tensor(failure: .shapeMismatch(
                 "[Conv\(weight.ndim - 2)d] input \(x.shape) must be channels-last with \(inputChannels) channels"))
         }
-        let y = x.convolved(with: weight, stride: stride, padding: padding, dilation: dilation, groups: groups)
-        return bias.map { y + $0 } ?? y
+        return x.convolved(with: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 }
