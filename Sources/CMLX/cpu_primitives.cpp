@@ -77,31 +77,27 @@ mx::array layer_norm_modulate_composed(const mx::array& x, const mx::array* shif
 
 extern "C" {
 
-int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x) {
+/// An elementwise kernel over every element of x.
+static int elementwise(cmlx_array* out, cmlx_array x, const char* name, void (*kernel)(const float*, float*, size_t),
+                       mx::array (*composed)(const mx::array&)) {
     return guard([&] {
-        *out = wrap(apply("gelu_tanh", {unwrap(x)},
-                          [](auto& in, float* y, const mx::Shape& s) {
+        *out = wrap(apply(name, {unwrap(x)},
+                          [kernel](auto& in, float* y, const mx::Shape& s) {
                               size_t n = 1;
                               for (int d : s) n *= size_t(d);
-                              kernels::gelu_tanh(in[0], y, n);
+                              kernel(in[0], y, n);
                           },
-                          [](const std::vector<mx::array>& in) { return std::vector<mx::array>{gelu_tanh_composed(in[0])}; }));
+                          [composed](const std::vector<mx::array>& in) { return std::vector<mx::array>{composed(in[0])}; }));
     });
 }
 
-int cmlx_kernel_silu(cmlx_array* out, cmlx_array x) {
-    return guard([&] {
-        *out = wrap(apply("silu", {unwrap(x)},
-                          [](auto& in, float* y, const mx::Shape& s) {
-                              size_t n = 1;
-                              for (int d : s) n *= size_t(d);
-                              kernels::silu(in[0], y, n);
-                          },
-                          [](const std::vector<mx::array>& in) {
-                              return std::vector<mx::array>{mx::multiply(in[0], mx::sigmoid(in[0]))};
-                          }));
-    });
+static mx::array silu_composed(const mx::array& x) { return mx::multiply(x, mx::sigmoid(x)); }
+
+int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x) {
+    return elementwise(out, x, "gelu_tanh", kernels::gelu_tanh, gelu_tanh_composed);
 }
+
+int cmlx_kernel_silu(cmlx_array* out, cmlx_array x) { return elementwise(out, x, "silu", kernels::silu, silu_composed); }
 
 int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array shift, cmlx_array scale, float eps) {
     return guard([&] {

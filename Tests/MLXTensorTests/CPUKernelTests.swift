@@ -6,6 +6,22 @@ import XCTest
 final class CPUKernelTests: XCTestCase {
     override func tearDown() { CPUKernels.enabled = true }
 
+    /// Gradients of `f` with the kernels on, checked against the composed ops' gradients.
+    @discardableResult
+    func assertGradientsMatchComposed(_ f: @escaping ([Tensor]) -> [Tensor], at inputs: [Tensor], atol: Float = 1e-5,
+                                      file: StaticString = #filePath, line: UInt = #line) throws -> (values: [Tensor], grads: [Tensor]) {
+        CPUKernels.enabled = true
+        let kernel = try valueAndGrad(of: f, at: inputs)
+        CPUKernels.enabled = false
+        let composed = try valueAndGrad(of: f, at: inputs)
+        CPUKernels.enabled = true
+        XCTAssertEqual(try kernel.values[0].item(), try composed.values[0].item(), accuracy: 1e-4, file: file, line: line)
+        for i in inputs.indices {
+            try assertClose(kernel.grads[i], composed.grads[i], atol: atol, rtol: 1e-4, "grad \(i)", file: file, line: line)
+        }
+        return kernel
+    }
+
     func random(_ shape: [Int], _ seed: UInt64, scale: Float = 3) -> Tensor { Tensor.normal(shape, key: RandomKey(seed: seed)) * scale }
 
     /// `f` with the kernels on and off (the composed reference).
@@ -63,13 +79,7 @@ final class CPUKernelTests: XCTestCase {
         let f: ([Tensor]) -> [Tensor] = { t in
             [((t[0].layerNormModulated(shift: t[1], scale: t[2], eps: 1e-6).geluTanh() + t[0].silu()).softmax(axes: [-1]) * weights).sum()]
         }
-        CPUKernels.enabled = true
-        let kernel = try valueAndGrad(of: f, at: [x, shift, scale])
-        CPUKernels.enabled = false
-        let composed = try valueAndGrad(of: f, at: [x, shift, scale])
-        CPUKernels.enabled = true
-        XCTAssertEqual(try kernel.values[0].item(), try composed.values[0].item(), accuracy: 1e-5)
-        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
+        let kernel = try assertGradientsMatchComposed(f, at: [x, shift, scale])
         // One element by central differences, through the kernels.
         let flat = try x.toArray(), h: Float = 1e-2
         func value(_ d: Float) throws -> Float {
@@ -99,11 +109,7 @@ extension CPUKernelTests {
         let x = random([1, 4, 6], 41, scale: 1), w = random([6], 42, scale: 0.3) + 1, b = random([6], 43, scale: 0.1)
         let weights = random([1, 4, 6], 44, scale: 1)
         let f: ([Tensor]) -> [Tensor] = { [($0[0].groupNorm(groups: 2, weight: $0[1], bias: $0[2], eps: 1e-5, silu: true) * weights).sum()] }
-        let kernel = try valueAndGrad(of: f, at: [x, w, b])
-        CPUKernels.enabled = false
-        let composed = try valueAndGrad(of: f, at: [x, w, b])
-        CPUKernels.enabled = true
-        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
+        try assertGradientsMatchComposed(f, at: [x, w, b])
     }
 }
 
@@ -117,11 +123,7 @@ extension CPUKernelTests {
         }
         let q = random([1, 2, 4, 8], 61, scale: 1), k = random([1, 2, 6, 8], 62, scale: 1), v = random([1, 2, 6, 8], 63, scale: 1)
         let f: ([Tensor]) -> [Tensor] = { [scaledDotProductAttention(queries: $0[0], keys: $0[1], values: $0[2], scale: 0.35).square().sum()] }
-        let kernel = try valueAndGrad(of: f, at: [q, k, v])
-        CPUKernels.enabled = false
-        let composed = try valueAndGrad(of: f, at: [q, k, v])
-        CPUKernels.enabled = true
-        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "attention grad \(i)") }
+        try assertGradientsMatchComposed(f, at: [q, k, v])
     }
 }
 
@@ -139,11 +141,7 @@ extension CPUKernelTests {
         let r = try both { x.addingGated(o, gate: g) }
         try assertClose(r.kernel, r.composed, atol: 1e-6, rtol: 1e-6, "gated residual")
         let f: ([Tensor]) -> [Tensor] = { [($0[0].addingGated($0[1], gate: $0[2]).rmsNorm(weight: nil, eps: 1e-6) * x).sum()] }
-        let kernel = try valueAndGrad(of: f, at: [x, o, g])
-        CPUKernels.enabled = false
-        let composed = try valueAndGrad(of: f, at: [x, o, g])
-        CPUKernels.enabled = true
-        for i in 0..<3 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-5, rtol: 1e-4, "grad \(i)") }
+        try assertGradientsMatchComposed(f, at: [x, o, g])
     }
 }
 
@@ -165,10 +163,6 @@ extension CPUKernelTests {
         }
         let x = random([1, 4, 4, 2], 5, scale: 1), w = random([3, 3, 3, 2], 6, scale: 0.3)
         let f: ([Tensor]) -> [Tensor] = { [$0[0].convolved(with: $0[1], bias: nil, stride: [1, 1], padding: [(1, 1), (0, 2)], dilation: [1, 1], groups: 1).square().sum()] }
-        let kernel = try valueAndGrad(of: f, at: [x, w])
-        CPUKernels.enabled = false
-        let composed = try valueAndGrad(of: f, at: [x, w])
-        CPUKernels.enabled = true
-        for i in 0..<2 { try assertClose(kernel.grads[i], composed.grads[i], atol: 1e-4, rtol: 1e-4, "conv grad \(i)") }
+        try assertGradientsMatchComposed(f, at: [x, w], atol: 1e-4)
     }
 }
