@@ -86,12 +86,13 @@ public struct RectifiedFlowSampler: Sendable {
             }
             let (cond, uncond) = try model(z, t, upper)
             let v = uncond + (cond - uncond) * guidanceScale
-            try onStep?(Step(index: i, timesteps: ts, modelInput: z, frameMask: upper, velocityCond: cond, velocityUncond: uncond))
+            let step = Step(index: i, timesteps: ts, modelInput: z, frameMask: upper, velocityCond: cond, velocityUncond: uncond)
             let next = i + 1 < schedule.count ? schedule[i + 1] : Array(repeating: 0, count: b)
             let dt = Tensor(zip(ts, next).map { ($0 - $1) / RectifiedFlow.timestepCount })
             z = z + v * dt.reshaped(b, 1, 1, 1, 1)
             if let upper { z = Tensor.where(upper.reshaped(broadcast), z, start) }
             try z.eval()
+            try onStep?(step)  // after the step's work, so progress reports real time
         }
         return z
     }
