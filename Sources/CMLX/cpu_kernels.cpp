@@ -267,8 +267,33 @@ void gated_residual(const float* x, const float* gate, const float* o, float* y,
     cpu::ThreadPool::shared().parallel_for(rows, grain, [&](size_t b, size_t e) { gated_residual_rows(x, gate, o, y, b, e, c, rows_per_group); });
 }
 
-void conv3d_taps(const float* x, const float* w, const float* bias, float* y, size_t n, const int* in_size, size_t cin,
-                 size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi) {
+/// One output row of the tap GEMMs: y = acc (+ bias per channel) (+ residual).
+CMLX_CLONES static void finish_row(const float* acc, const float* bias, const float* residual, float* y, size_t width, size_t c) {
+    for (size_t p = 0; p < width; p++) {
+        const float* a = acc + p * c;
+        float* out = y + p * c;
+        const float* res = residual ? residual + p * c : nullptr;
+#pragma omp simd
+        for (size_t o = 0; o < c; o++) out[o] = a[o] + (bias ? bias[o] : 0.0f) + (res ? res[o] : 0.0f);
+    }
+}
+
+void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, size_t c) {
+    cpu::ThreadPool::shared().parallel_for(n * h, 8, [&](size_t lo, size_t hi) {
+        for (size_t r = lo; r < hi; r++) {
+            const float* src = x + r * w * c;
+            float* top = y + (2 * r) * (2 * w) * c;  // output rows 2r and 2r + 1 (n·h rows map to n·2h)
+            for (size_t j = 0; j < w; j++) {
+                std::memcpy(top + (2 * j) * c, src + j * c, c * sizeof(float));
+                std::memcpy(top + (2 * j + 1) * c, src + j * c, c * sizeof(float));
+            }
+            std::memcpy(top + 2 * w * c, top, 2 * w * c * sizeof(float));
+        }
+    });
+}
+
+void conv3d_taps(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
+                 size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi) {
     auto& pool = cpu::ThreadPool::shared();
     const size_t T = in_size[0], H = in_size[1], W = in_size[2];
     const size_t Tp = T + pad_lo[0] + pad_hi[0], Hp = H + pad_lo[1] + pad_hi[1], Wp = W + pad_lo[2] + pad_hi[2];
@@ -297,17 +322,11 @@ void conv3d_taps(const float* x, const float* w, const float* bias, float* y, si
                                 w + tap * cin, int(taps * cin), tap == 0 ? 0.0f : 1.0f, acc.data(), int(cout));
                 }
         float* yb = y + b * To * Ho * Wo * cout;
+        const float* rb = residual ? residual + b * To * Ho * Wo * cout : nullptr;
         pool.parallel_for(To * Ho, 16, [&](size_t lo, size_t hi) {
             for (size_t r = lo; r < hi; r++) {
                 size_t t = r / Ho, h = r % Ho;
-                const float* src = &acc[(t * plane + h * Wp) * cout];
-                float* dst = yb + r * Wo * cout;
-                if (bias) {
-                    for (size_t p = 0; p < Wo; p++)
-                        for (size_t o = 0; o < cout; o++) dst[p * cout + o] = src[p * cout + o] + bias[o];
-                } else {
-                    std::memcpy(dst, src, Wo * cout * sizeof(float));
-                }
+                finish_row(&acc[(t * plane + h * Wp) * cout], bias, rb ? rb + r * Wo * cout : nullptr, yb + r * Wo * cout, Wo, cout);
             }
         });
     }

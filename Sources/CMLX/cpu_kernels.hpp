@@ -34,9 +34,12 @@ void gated_residual(const float* x, const float* gate, const float* o, float* y,
 /// Stride-1, undilated, ungrouped convolution over channels-last volumes without an im2col buffer:
 /// x [n, t, h, w, cin] is zero-padded once, then each kernel tap is one GEMM over the whole padded grid
 /// (a contiguous shifted view), accumulated; w is MLX's layout [cout, kt, kh, kw, cin]; pad_lo/pad_hi
-/// per spatial axis (t, h, w). 2-D convolutions use t = kt = 1. `bias` may be null.
-void conv3d_taps(const float* x, const float* w, const float* bias, float* y, size_t n, const int* in_size, size_t cin,
-                 size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
+/// per spatial axis (t, h, w). 2-D convolutions use t = kt = 1. `bias` and `residual` (added to the
+/// output, shaped like it) may be null.
+void conv3d_taps(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
+                 size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
+/// Nearest-neighbour ×2 upsampling of channels-last images [n, h, w, c] → [n, 2h, 2w, c].
+void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, size_t c);
 /// Softmax over each row of length c.
 void softmax_rows(const float* x, float* y, size_t rows, size_t c);
 

@@ -23,6 +23,8 @@ class ThreadPool {
     /// Calls fn(begin, end) on contiguous chunks of [0, n) across the pool (the caller works too).
     /// Small ranges (below `grain` items per thread) run inline.
     void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
+        // One job at a time: kernels on two MLX streams take turns instead of sharing the job slot.
+        std::lock_guard<std::mutex> one_caller(call_mutex_);
         size_t threads = std::min(size(), std::max<size_t>(1, n / std::max<size_t>(grain, 1)));
         if (threads <= 1) {
             fn(0, n);
@@ -85,6 +87,7 @@ class ThreadPool {
     }
 
     std::vector<std::thread> workers_;
+    std::mutex call_mutex_;
     std::mutex mutex_;
     std::condition_variable wake_, done_;
     const std::function<void(size_t, size_t)>* job_ = nullptr;

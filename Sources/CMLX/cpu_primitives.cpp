@@ -215,8 +215,8 @@ int cmlx_kernel_gated_residual(cmlx_array* out, cmlx_array x, cmlx_array gate, c
     });
 }
 
-int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, const int* pad_lo, const int* pad_hi,
-                     int nspatial) {
+int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, cmlx_array residual, const int* pad_lo,
+                     const int* pad_hi, int nspatial) {
     return guard([&] {
         const auto &xa = unwrap(x), &wa = unwrap(weight);
         if (nspatial < 2 || nspatial > 3 || int(xa.ndim()) != nspatial + 2 || wa.ndim() != xa.ndim() || wa.shape(-1) != xa.shape(-1))
@@ -237,12 +237,17 @@ int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_arra
         out_shape.push_back(int(cout));
         std::vector<mx::array> inputs{xa, wa};
         if (bias) inputs.push_back(unwrap(bias));
-        bool has_bias = bias != nullptr;
+        bool has_bias = bias != nullptr, has_residual = residual != nullptr;
+        if (has_residual) {
+            if (unwrap(residual).shape() != out_shape) throw std::invalid_argument("[conv_taps] the residual must have the output's shape");
+            inputs.push_back(unwrap(residual));
+        }
         std::vector<int> lo_v(pad_lo, pad_lo + nspatial), hi_v(pad_hi, pad_hi + nspatial);
         auto composed = [=](const std::vector<mx::array>& in) {
             auto ones = std::vector<int>(lo_v.size(), 1);
             auto y = mx::conv_general(in[0], in[1], ones, lo_v, hi_v, ones, ones, 1, false);
             if (has_bias) y = mx::add(y, in[2]);
+            if (has_residual) y = mx::add(y, in[has_bias ? 3 : 2]);
             return std::vector<mx::array>{y};
         };
         for (auto& a : inputs) {
@@ -250,10 +255,30 @@ int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_arra
             a = mx::contiguous(a);
         }
         auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) {
-            kernels::conv3d_taps(in[0], in[1], has_bias ? in[2] : nullptr, y, n, in_size, cin, cout, kernel, lo, hi);
+            kernels::conv3d_taps(in[0], in[1], has_bias ? in[2] : nullptr, has_residual ? in[has_bias ? 3 : 2] : nullptr, y, n, in_size,
+                                 cin, cout, kernel, lo, hi);
         };
         *out = wrap(mx::array(out_shape, mx::float32,
                               std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "conv_taps",
+                                                                KernelPrimitive::Kernel(kernel_fn), Composed(composed)),
+                              std::move(inputs)));
+    });
+}
+
+int cmlx_kernel_upsample_nearest2x(cmlx_array* out, cmlx_array x) {
+    return guard([&] {
+        const auto& xa = unwrap(x);
+        if (xa.ndim() != 4) throw std::invalid_argument("[upsample_nearest2x] expects channels-last images [N, H, W, C]");
+        size_t n = xa.shape(0), h = xa.shape(1), w = xa.shape(2), c = xa.shape(3);
+        mx::Shape shape{int(n), int(2 * h), int(2 * w), int(c)};
+        std::vector<mx::array> inputs{mx::contiguous(xa)};
+        if (xa.dtype() != mx::float32) throw std::invalid_argument("[upsample_nearest2x] takes float32 input");
+        auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) { kernels::upsample_nearest2x(in[0], y, n, h, w, c); };
+        auto composed = [](const std::vector<mx::array>& in) {
+            return std::vector<mx::array>{mx::repeat(mx::repeat(in[0], 2, 1), 2, 2)};
+        };
+        *out = wrap(mx::array(shape, mx::float32,
+                              std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "upsample_nearest2x",
                                                                 KernelPrimitive::Kernel(kernel_fn), Composed(composed)),
                               std::move(inputs)));
     });

@@ -20,7 +20,7 @@ extension Tensor {
             return Tensor(failure: .invalidArgument("[conv] stride/padding/dilation must have \(n) entries each"))
         }
         if groups == 1, !flip, lists[0] == ones, lists[3] == ones, lists[4] == ones, (2...3).contains(n) {
-            if let fast = kernelConvolution(weight, bias: nil, padding: pads) { return fast }
+            if let fast = kernelConvolution(weight, bias: nil, residual: nil, padding: pads) { return fast }
         }
         if groups > 1 && n > 2 {
             // MLX groups only 1-D/2-D convolutions: run each group on its own channel slice.
@@ -48,30 +48,38 @@ extension Tensor {
         }
     }
 
-    /// Convolution plus a per-channel bias; on the CPU, stride-1 convolutions run the tap-GEMM kernel
-    /// (no im2col buffer) with the bias folded in.
-    public func convolved(with weight: Tensor, bias: Tensor?, stride: [Int], padding: [(Int, Int)], dilation: [Int], groups: Int) -> Tensor {
+    /// Convolution plus a per-channel bias (and a residual added to the output); on the CPU,
+    /// stride-1 convolutions run the tap-GEMM kernel (no im2col buffer) with both folded in.
+    public func convolved(with weight: Tensor, bias: Tensor?, stride: [Int], padding: [(Int, Int)], dilation: [Int], groups: Int,
+                          residual: Tensor? = nil) -> Tensor {
         let n = ndim - 2
         let ones = Array(repeating: 1, count: n)
         if groups == 1, stride == ones, dilation == ones, (2...3).contains(n), padding.count == n,
-           let fast = kernelConvolution(weight, bias: bias, padding: padding) {
+           let fast = kernelConvolution(weight, bias: bias, residual: residual, padding: padding) {
             return fast
         }
         let y = convolved(with: weight, stride: stride, padding: padding, dilation: dilation, groups: groups)
-        return bias.map { y + $0 } ?? y
+        let biased = bias.map { y + $0 } ?? y
+        return residual.map { biased + $0 } ?? biased
     }
 
     /// The tap-GEMM CPU kernel, when it applies (float32 on the CPU, channels matching).
-    func kernelConvolution(_ weight: Tensor, bias: Tensor?, padding: [(Int, Int)]) -> Tensor? {
+    func kernelConvolution(_ weight: Tensor, bias: Tensor?, residual: Tensor?, padding: [(Int, Int)]) -> Tensor? {
         guard CPUKernels.applies(to: self), weight.dtype == .float32, bias?.dtype ?? .float32 == .float32,
-              weight.ndim == ndim, weight.dim(-1) == dim(-1) else { return nil }
+              residual?.dtype ?? .float32 == .float32, weight.ndim == ndim, weight.dim(-1) == dim(-1) else { return nil }
         return withInt32(padding.map(\.0)) { lo, n in
             withInt32(padding.map(\.1)) { hi, _ in
-                Tensor.op([self, weight] + [bias].compactMap { $0 }) {
-                    cmlx_kernel_conv($0, self.handle, weight.handle, bias?.handle, lo, hi, n)
+                Tensor.op([self, weight] + [bias, residual].compactMap { $0 }) {
+                    cmlx_kernel_conv($0, self.handle, weight.handle, bias?.handle, residual?.handle, lo, hi, n)
                 }
             }
         }
+    }
+
+    /// Nearest-neighbour ×2 upsampling of channels-last images [N, H, W, C].
+    public func upsampledNearest2x() -> Tensor {
+        if CPUKernels.applies(to: self), ndim == 4 { return Tensor.op(self) { cmlx_kernel_upsample_nearest2x($0, self.handle) } }
+        return repeated(2, axis: 1).repeated(2, axis: 2)
     }
 
     /// Transposed convolution, channels last, weight [Cout, k…, Cin/groups].

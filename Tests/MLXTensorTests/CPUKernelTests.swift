@@ -166,3 +166,16 @@ extension CPUKernelTests {
         try assertGradientsMatchComposed(f, at: [x, w], atol: 1e-4)
     }
 }
+
+extension CPUKernelTests {
+    func testConvolutionWithResidualAndNearestUpsampling() throws {
+        let x = random([2, 5, 4, 3], 91, scale: 1), w = random([6, 3, 3, 3], 92, scale: 0.3), b = random([6], 93, scale: 0.1)
+        let residual = random([2, 5, 4, 6], 94, scale: 1)
+        let r = try both { x.convolved(with: w, bias: b, stride: [1, 1], padding: [(1, 1), (1, 1)], dilation: [1, 1], groups: 1, residual: residual) }
+        try assertClose(r.kernel, r.composed, atol: 1e-5, rtol: 1e-5, "conv + residual")
+        let up = try both { x.upsampledNearest2x() }
+        XCTAssertEqual(up.kernel.shape, [2, 10, 8, 3])
+        XCTAssertEqual(try up.kernel.toArray(), try up.composed.toArray())
+        try assertGradientsMatchComposed({ [($0[0].upsampledNearest2x() * $0[0].upsampledNearest2x()).sum()] }, at: [x])
+    }
+}

@@ -43,11 +43,14 @@ public final class Convolution: Module, UnaryLayer {
 
     public var inputChannels: Int { weight.dim(-1) * groups }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, adding: nil) }
+
+    /// conv(x) + bias + `residual` (the residual folded into the convolution's output pass on the CPU).
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor?) -> Tensor {
         guard x.failure != nil || (x.ndim == weight.ndim && x.dim(-1) == inputChannels) else {
             return Tensor(failure: .shapeMismatch(
                 "[Conv\(weight.ndim - 2)d] input \(x.shape) must be channels-last with \(inputChannels) channels"))
         }
-        return x.convolved(with: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        return x.convolved(with: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups, residual: residual)
     }
 }

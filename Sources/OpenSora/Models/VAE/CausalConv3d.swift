@@ -15,6 +15,9 @@ public final class CausalConv3d: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { conv(x) }
+
+    /// conv(x) + `residual`.
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor?) -> Tensor { conv(x, adding: residual) }
 }
 
 /// conv2(SiLU(GN(conv1(SiLU(GN(x)))))) + (conv3(x) when channels change): bias-free causal 3×3×3
@@ -36,7 +39,7 @@ public final class TemporalResBlock: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2(norm2.withSiLU(conv1(norm1.withSiLU(x)))) + (conv3?(x) ?? x)
+        conv2(norm2.withSiLU(conv1(norm1.withSiLU(x))), adding: conv3?(x) ?? x)
     }
 }
 

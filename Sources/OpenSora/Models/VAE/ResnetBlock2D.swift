@@ -21,8 +21,7 @@ public final class ResnetBlock2D: Module, UnaryLayer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = conv2(norm2.withSiLU(conv1(norm1.withSiLU(x))))
-        return (shortcut?(x) ?? x) + h
+        conv2(norm2.withSiLU(conv1(norm1.withSiLU(x))), adding: shortcut?(x) ?? x)
     }
 }
 
@@ -47,7 +46,7 @@ public final class Upsample2D: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { conv(x.repeated(2, axis: 1).repeated(2, axis: 2)) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { conv(x.upsampledNearest2x()) }
 }
 
 /// diffusers' single-head self-attention over the pixels of a frame, with GroupNorm and residual.
