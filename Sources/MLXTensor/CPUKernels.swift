@@ -6,10 +6,12 @@ import Foundation
 /// falls back to MLX's composed ops everywhere (the reference path the kernels are tested against).
 public enum CPUKernels {
     nonisolated(unsafe) private static var override: Bool? = nil
+    /// Read once: ops consult the switch on every call.
+    private static let environmentDefault = ProcessInfo.processInfo.environment["OPENSORA_CPU_KERNELS"] != "0"
 
     /// Whether the kernels are used (environment default; tests switch it).
     public static var enabled: Bool {
-        get { override ?? (ProcessInfo.processInfo.environment["OPENSORA_CPU_KERNELS"] != "0") }
+        get { override ?? environmentDefault }
         set { override = newValue }
     }
 
