@@ -28,16 +28,16 @@ public final class Tensor: @unchecked Sendable {
 
     /// A tensor holding `values` (row-major) with the given shape, stored as `dtype`.
     public convenience init(_ values: [Float], shape: [Int]? = nil, dtype: DType = .float32) {
-        self.init(copying: values, shape: shape ?? [values.count], sourceType: .float32)
-        if dtype != .float32 { self.init(converting: self, to: dtype) }
+        let t = Tensor.copying(values, shape: shape ?? [values.count], sourceType: .float32)
+        self.init(taking: dtype == .float32 ? t : t.asType(dtype))
     }
 
     public convenience init(int32 values: [Int32], shape: [Int]? = nil) {
-        self.init(copying: values, shape: shape ?? [values.count], sourceType: .int32)
+        self.init(taking: Tensor.copying(values, shape: shape ?? [values.count], sourceType: .int32))
     }
 
     public convenience init(int64 values: [Int64], shape: [Int]? = nil) {
-        self.init(copying: values, shape: shape ?? [values.count], sourceType: .int64)
+        self.init(taking: Tensor.copying(values, shape: shape ?? [values.count], sourceType: .int64))
     }
 
     public convenience init(doubles values: [Double], shape: [Int]? = nil, dtype: DType = .float32) {
@@ -46,8 +46,7 @@ public final class Tensor: @unchecked Sendable {
     }
 
     public convenience init(_ values: [Bool], shape: [Int]? = nil) {
-        self.init(copying: values.map { UInt8($0 ? 1 : 0) }, shape: shape ?? [values.count], sourceType: .uint8)
-        self.init(converting: self, to: .bool)
+        self.init(taking: Tensor.copying(values.map { UInt8($0 ? 1 : 0) }, shape: shape ?? [values.count], sourceType: .uint8).asType(.bool))
     }
 
     /// A 0-d tensor.
@@ -69,17 +68,12 @@ public final class Tensor: @unchecked Sendable {
         self.init(taking: t)
     }
 
-    private convenience init<T>(copying values: [T], shape: [Int], sourceType: DType) {
+    /// A tensor over a copy of `values` (row-major), or a failed tensor when they do not fill `shape`.
+    private static func copying<T>(_ values: [T], shape: [Int], sourceType: DType) -> Tensor {
         guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
-            self.init(failure: .shapeMismatch("[Tensor] \(values.count) values do not fill shape \(shape)"))
-            return
+            return Tensor(failure: .shapeMismatch("[Tensor] \(values.count) values do not fill shape \(shape)"))
         }
-        let t = values.withUnsafeBytes { Tensor(bytes: $0, shape: shape, dtype: sourceType) }
-        self.init(taking: t)
-    }
-
-    private convenience init(converting t: Tensor, to dtype: DType) {
-        self.init(taking: t.asType(dtype))
+        return values.withUnsafeBytes { Tensor(bytes: $0, shape: shape, dtype: sourceType) }
     }
 
     /// Shares another tensor's array through a second handle (MLX arrays are reference counted).
