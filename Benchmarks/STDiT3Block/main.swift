@@ -34,11 +34,12 @@ try Tensor.eval((spatial.namedParameters() + temporal.namedParameters()).map(\.1
 let x = Tensor.normal([1, n, c], key: keys[2])
 let caption = Tensor.normal([1, l, c], key: keys[3])
 let mask = Tensor.ones([1, l])
+let captionTokens = CaptionTokens(caption, mask: mask)
 let conditioning = BlockConditioning(t: Tensor.normal([1, 6 * c], key: keys[4]) * 0.1)
 try Tensor.eval([x, caption, mask, conditioning.t])
 
 @MainActor func run(_ block: STDiT3Block) throws -> Double {
-    try seconds { try block(x, caption: caption, captionMask: mask, conditioning: conditioning, frames: t, tokensPerFrame: s).eval() }
+    try seconds { try block(x, caption: captionTokens, conditioning: conditioning, frames: t, tokensPerFrame: s).eval() }
 }
 _ = try run(spatial)
 _ = try run(temporal)

@@ -140,9 +140,8 @@ public final class GenerationPipeline {
         }
         let mask = Tensor(doubles: masks.flatMap { $0 }, shape: [b, latent.frames])
         let texts = batch.map { $0.loopTexts[loop] }
-        guard let encoded = Optional(texts.compactMap { embeddings[$0] }), encoded.count == b else {
-            throw OpenSoraError.invalidInput("internal: a loop prompt was not encoded")
-        }
+        let encoded = texts.compactMap { embeddings[$0] }
+        guard encoded.count == b else { throw OpenSoraError.invalidInput("internal: a loop prompt was not encoded") }
         let y = Tensor.concatenate(encoded.map(\.y), axis: 0)
         let textMask = Tensor.concatenate(encoded.map(\.mask), axis: 0)
         let caption = Tensor.concatenate([y, model.nullCaption.tiled([b, 1, 1, 1])], axis: 0)

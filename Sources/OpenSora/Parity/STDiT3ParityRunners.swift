@@ -93,7 +93,7 @@ struct STDiT3LayersRunner: ParityRunner {
             let (caption, mask) = CrossAttention.unpack(try f.input("y"), lengths: lens)
             var zero: (t0: Tensor, frameMask: Tensor)? = nil
             if let t0 = f.inputs["t0"], let xMask = f.inputs["x_mask"] { zero = (t0, xMask) }
-            let out = block(try f.input("x"), caption: caption, captionMask: mask,
+            let out = block(try f.input("x"), caption: CaptionTokens(caption, mask: mask),
                             conditioning: BlockConditioning(t: try f.input("t"), zero: zero),
                             frames: try int(call, "T"), tokensPerFrame: try int(call, "S"))
             return .tensors(["out": out])

@@ -14,7 +14,7 @@ final class SamplerTests: XCTestCase {
     }
 
     func testFrozenFramesKeepTheirLatentsAndExactVelocityIntegratesToData() throws {
-        // With the velocity x0 − z/(t/1000)... use a constant velocity: z ends at z + v·(sum of dt) = z + v.
+        // A constant velocity v: the generated frames end at z + v·Σdt = z + v (Σdt = 1 over the schedule).
         let z = Tensor.normal([1, 4, 3, 2, 2], key: RandomKey(seed: 1))
         let v = Tensor.normal([1, 4, 3, 2, 2], key: RandomKey(seed: 2))
         let mask = Tensor([0, 1, 1], shape: [1, 3])
@@ -25,7 +25,7 @@ final class SamplerTests: XCTestCase {
                                          return (v, v)
                                      })
         XCTAssertEqual(try maxAbsDifference(out[.all, .all, 0..<1], z[.all, .all, 0..<1]), 0)
-        // Generated frames: Σdt = 1 over the schedule, CFG of equal halves is v itself.
+        // Generated frames (CFG of equal halves is v itself).
         XCTAssertLessThan(try maxAbsDifference(out[.all, .all, 1...], (z + v)[.all, .all, 1...]), 1e-5)
     }
 

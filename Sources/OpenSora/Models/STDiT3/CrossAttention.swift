@@ -2,6 +2,31 @@
 import MLXTensor
 import NN
 
+/// The caption as cross-attention reads it: the padded tokens [B, L, C] with their mask [B, L], and —
+/// gathered once, since the mask is read on the host — each sample's valid tokens [1, L_b, C]
+/// (nil without a mask, or when some sample has no valid token: the masked path handles that).
+public struct CaptionTokens {
+    public let tokens: Tensor
+    public let mask: Tensor?
+    public let perSample: [Tensor]?
+
+    public init(_ tokens: Tensor, mask: Tensor?) {
+        self.tokens = tokens
+        self.mask = mask
+        perSample = mask.flatMap { m in
+            guard let flags = try? m.asType(.float32).toArray() else { return nil }
+            let l = m.dim(1)
+            var rows = [Tensor]()
+            for b in 0..<m.dim(0) {
+                let valid = (0..<l).filter { flags[b * l + $0] != 0 }.map(Int32.init)
+                if valid.isEmpty { return nil }
+                rows.append(tokens[b..<(b + 1)].take(Tensor(int32: valid), axis: 1))
+            }
+            return rows
+        }
+    }
+}
+
 /// Image tokens attend to caption tokens (no norm, no gate). Each sample attends only to its own
 /// valid caption tokens: keys are kept per sample, padded, with a boolean mask — the same sets as the
 /// reference's packed block-diagonal attention.
@@ -21,28 +46,15 @@ public final class CrossAttention: Module {
 
     /// `x` [B, N, C]; `condition` [B, L, C]; `mask` [B, L] (true/non-zero = valid token) or nil for all.
     public func callAsFunction(_ x: Tensor, condition: Tensor, mask: Tensor?) -> Tensor {
-        if let mask, let valid = try? validTokens(mask) {
-            // Only each sample's own valid tokens, as the reference packs them: no masked work at all.
-            let b = x.dim(0)
-            let outputs = (0..<b).map { i in
-                attend(x[i..<(i + 1)], condition: condition[i..<(i + 1)].take(valid[i], axis: 1), mask: nil)
-            }
-            return b == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 0)
-        }
-        return attend(x, condition: condition, mask: mask)
+        self(x, caption: CaptionTokens(condition, mask: mask))
     }
 
-    /// Indices of the valid tokens of each sample (nil when a row has none: the masked path handles it).
-    func validTokens(_ mask: Tensor) throws -> [Tensor]? {
-        let l = mask.dim(1)
-        let flags = try mask.asType(.float32).toArray()
-        var rows = [Tensor]()
-        for row in 0..<mask.dim(0) {
-            let indices = (0..<l).filter { flags[row * l + $0] != 0 }.map(Int32.init)
-            if indices.isEmpty { return nil }
-            rows.append(Tensor(int32: indices))
-        }
-        return rows
+    /// Cross-attention to a caption prepared once per forward pass (shared by every block).
+    public func callAsFunction(_ x: Tensor, caption: CaptionTokens) -> Tensor {
+        guard let perSample = caption.perSample else { return attend(x, condition: caption.tokens, mask: caption.mask) }
+        // Only each sample's own valid tokens, as the reference packs them: no masked work at all.
+        let outputs = perSample.enumerated().map { i, tokens in attend(x[i..<(i + 1)], condition: tokens, mask: nil) }
+        return outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 0)
     }
 
     func attend(_ x: Tensor, condition: Tensor, mask: Tensor?) -> Tensor {

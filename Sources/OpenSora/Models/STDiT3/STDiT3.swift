@@ -77,17 +77,17 @@ public final class STDiT3: Module {
         // Timestep + fps conditioning (the timestep is cast to the model dtype first, spec pitfall 2).
         let fpsEmbedding = fpsEmbedder(fps, batch: b)
         let t = timestepEmbedder(timestep.asType(dtype)) + fpsEmbedding
+        // Conditioning frames are modulated as t = 0 (the final layer reads the same t0 embedding).
+        let t0 = frameMask.map { _ in timestepEmbedder(Tensor.zeros([b], dtype: dtype)) + fpsEmbedding }
         var zero: (t0: Tensor, frameMask: Tensor)? = nil
-        if let frameMask {
-            let t0 = timestepEmbedder(Tensor.zeros([b], dtype: dtype)) + fpsEmbedding
-            zero = (timestepModulation(t0), frameMask)
-        }
+        if let frameMask, let t0 { zero = (timestepModulation(t0), frameMask) }
         let conditioning = BlockConditioning(t: timestepModulation(t), zero: zero)
 
         // Caption: project, keep per-sample tokens with the (tiled) mask.
         let l = caption.dim(2)
         let y = captionEmbedder(caption.asType(dtype), drop: captionDrop).reshaped(b, l, config.hiddenSize)
         let mask = captionMask.map { $0.dim(0) == b ? $0 : $0.tiled([b / $0.dim(0), 1]) }
+        let captionTokens = CaptionTokens(y, mask: mask)
 
         // Tokens + position embedding (same for every frame).
         let position = positionEmbedding(height: grid.h, width: grid.w, pixelHeight: height, pixelWidth: width).asType(dtype)
@@ -95,11 +95,10 @@ public final class STDiT3: Module {
         h = (h.reshaped(b, grid.t, s, config.hiddenSize) + position.expandedDims(0)).reshaped(b, grid.t * s, config.hiddenSize)
 
         for (spatial, temporal) in zip(spatialBlocks, temporalBlocks) {
-            h = spatial(h, caption: y, captionMask: mask, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
-            h = temporal(h, caption: y, captionMask: mask, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
+            h = spatial(h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
+            h = temporal(h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
         }
-        let t0Embedding = frameMask.map { _ in timestepEmbedder(Tensor.zeros([b], dtype: dtype)) + fpsEmbedding }
-        let out = finalLayer(h, t: t, t0: t0Embedding, frameMask: frameMask, frames: grid.t, tokensPerFrame: s)
+        let out = finalLayer(h, t: t, t0: t0, frameMask: frameMask, frames: grid.t, tokensPerFrame: s)
         return try unpatchify(out, grid: grid, frames: tx, height: hx, width: wx).asType(.float32).checked()
     }
 

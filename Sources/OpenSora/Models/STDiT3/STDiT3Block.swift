@@ -38,8 +38,8 @@ public final class STDiT3Block: Module {
         crossAttention = CrossAttention(dimensions: hiddenSize, headCount: headCount)
     }
 
-    /// `x` [B, T·S, C] (frame-major tokens), caption [B, L, C] with its mask [B, L].
-    public func callAsFunction(_ x: Tensor, caption: Tensor, captionMask: Tensor?, conditioning c: BlockConditioning,
+    /// `x` [B, T·S, C] (frame-major tokens), the caption prepared once per forward pass.
+    public func callAsFunction(_ x: Tensor, caption: CaptionTokens, conditioning c: BlockConditioning,
                                frames: Int, tokensPerFrame: Int) -> Tensor {
         let (b, n, ch) = (x.dim(0), x.dim(1), x.dim(2))
         let (t, s) = (frames, tokensPerFrame)
@@ -64,7 +64,7 @@ public final class STDiT3Block: Module {
         }
         var x = zero == nil ? x.addingGated(o, gate: m[2]) : x + perFrame(m[2] * o) { $0[2] * o }
 
-        x = x + crossAttention(x, condition: caption, mask: captionMask)
+        x = x + crossAttention(x, caption: caption)
 
         let f = mlp(perFrame(x.layerNormModulated(shift: m[3], scale: m[4], eps: 1e-6)) {
             x.layerNormModulated(shift: $0[3], scale: $0[4], eps: 1e-6)
