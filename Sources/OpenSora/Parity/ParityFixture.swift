@@ -72,6 +72,12 @@ public struct ParityFixture {
     }
 }
 
+/// Decodes a config JSON object (from fixture metadata) over the config's defaults.
+func decodeConfig<T: ModelConfig>(_ type: T.Type, _ object: Any?, fixture: String) throws -> T {
+    guard let object = object as? [String: Any] else { throw ParityError.malformed(fixture, "missing \(T.self) config") }
+    return try T.decode(object)
+}
+
 public enum ParityError: Error, CustomStringConvertible {
     case malformed(String, String)
 

@@ -3,12 +3,6 @@ import Foundation
 import MLXTensor
 import NN
 
-/// Decodes a config JSON object (from fixture metadata) over the config's defaults.
-func decodeConfig<T: ModelConfig>(_ type: T.Type, _ object: Any?, fixture: String) throws -> T {
-    guard let object = object as? [String: Any] else { throw ParityError.malformed(fixture, "missing \(T.self) config") }
-    return try T.decode(object)
-}
-
 /// The VideoVAEConfig of a pipeline fixture's `config` (vae_2d, vae_temporal, micro_frame_size, shift, scale).
 func videoVAEConfig(_ config: [String: Any], fixture: String) throws -> VideoVAEConfig {
     let vae2d = config["vae_2d"] as? [String: Any] ?? [:]
