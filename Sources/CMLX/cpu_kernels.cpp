@@ -301,9 +301,15 @@ void conv3d_taps(const float* x, const float* w, const float* bias, const float*
     const size_t plane = Hp * Wp, taps = size_t(kernel[0]) * kernel[1] * kernel[2];
     const size_t grid = To * plane;                                       // outputs computed over the padded grid
     const size_t slack = size_t(kernel[1] - 1) * Wp + size_t(kernel[2] - 1);  // shifted views may read past the end
-    std::vector<float> padded((Tp * plane + slack) * cin), acc(grid * cout);
+    // Output rows in blocks whose accumulator (~512 KB) stays in L2 through all taps: the whole-grid
+    // GEMM per tap streamed the accumulator through memory once per tap (0.46 s vs 0.33 s at 128 ch).
+    const size_t block = std::max<size_t>(64, (size_t(1) << 17) / std::max<size_t>(cout, 1));
+    const size_t blocks = (grid + block - 1) / block;
+    std::vector<float> padded((Tp * plane + slack) * cin);
     for (size_t b = 0; b < n; b++) {
         const float* xb = x + b * T * H * W * cin;
+        float* yb = y + b * To * Ho * Wo * cout;
+        const float* rb = residual ? residual + b * To * Ho * Wo * cout : nullptr;
         std::fill(padded.begin(), padded.end(), 0.0f);
         pool.parallel_for(T * H, 16, [&](size_t lo, size_t hi) {
             for (size_t r = lo; r < hi; r++) {
@@ -312,22 +318,32 @@ void conv3d_taps(const float* x, const float* w, const float* bias, const float*
                             W * cin * sizeof(float));
             }
         });
-        // One GEMM per tap: acc[p, :] (+)= padded[p + shift(tap), :] · w[:, tap, :]ᵀ
-        size_t tap = 0;
-        for (int dt = 0; dt < kernel[0]; dt++)
-            for (int dh = 0; dh < kernel[1]; dh++)
-                for (int dw = 0; dw < kernel[2]; dw++, tap++) {
-                    size_t shift = dt * plane + dh * Wp + dw;
-                    cblas_sgemm(RowMajor, NoTrans, Trans, int(grid), int(cout), int(cin), 1.0f, &padded[shift * cin], int(cin),
-                                w + tap * cin, int(taps * cin), tap == 0 ? 0.0f : 1.0f, acc.data(), int(cout));
+        with_single_threaded_blas([&] {
+            pool.parallel_for(blocks, 1, [&](size_t lo, size_t hi) {
+                std::vector<float> acc(block * cout);
+                for (size_t k = lo; k < hi; k++) {
+                    const size_t r0 = k * block, m = std::min(block, grid - r0);
+                    // One GEMM per tap: acc[p, :] (+)= padded[p + shift(tap), :] · w[:, tap, :]ᵀ
+                    size_t tap = 0;
+                    for (int dt = 0; dt < kernel[0]; dt++)
+                        for (int dh = 0; dh < kernel[1]; dh++)
+                            for (int dw = 0; dw < kernel[2]; dw++, tap++) {
+                                size_t shift = r0 + dt * plane + dh * Wp + dw;
+                                cblas_sgemm(RowMajor, NoTrans, Trans, int(m), int(cout), int(cin), 1.0f, &padded[shift * cin], int(cin),
+                                            w + tap * cin, int(taps * cin), tap == 0 ? 0.0f : 1.0f, acc.data(), int(cout));
+                            }
+                    // Copy the block's valid positions out (grid rows past Ho / columns past Wo are padding).
+                    for (size_t p = r0; p < r0 + m;) {
+                        size_t t = p / plane, h = (p % plane) / Wp, col = p % Wp;
+                        size_t run = std::min(Wp - col, r0 + m - p);
+                        if (h < Ho && col < Wo) {
+                            size_t out = (t * Ho + h) * Wo + col, count = std::min(run, Wo - col);
+                            finish_row(&acc[(p - r0) * cout], bias, rb ? rb + out * cout : nullptr, yb + out * cout, count, cout);
+                        }
+                        p += run;
+                    }
                 }
-        float* yb = y + b * To * Ho * Wo * cout;
-        const float* rb = residual ? residual + b * To * Ho * Wo * cout : nullptr;
-        pool.parallel_for(To * Ho, 16, [&](size_t lo, size_t hi) {
-            for (size_t r = lo; r < hi; r++) {
-                size_t t = r / Ho, h = r % Ho;
-                finish_row(&acc[(t * plane + h * Wp) * cout], bias, rb ? rb + r * Wo * cout : nullptr, yb + r * Wo * cout, Wo, cout);
-            }
+            });
         });
     }
 }
