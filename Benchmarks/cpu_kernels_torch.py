@@ -13,6 +13,12 @@ qs = torch.randn(15, h, 405, d, generator=g); qt = torch.randn(405, h, 15, d, ge
 qc = torch.randn(1, h, n, d, generator=g); kc = torch.randn(1, h, 40, d, generator=g)
 vol = torch.randn(1, 128, 17, 64, 64, generator=g); w3 = torch.randn(128, 128, 3, 3, 3, generator=g) * 0.03
 img = torch.randn(1, 512, 64, 64, generator=g); w2 = torch.randn(512, 512, 3, 3, generator=g) * 0.015
+dy3 = torch.randn(1, 128, 17, 64, 64, generator=g)
+vol_padded = F.pad(vol, (1, 1, 1, 1, 2, 0))
+def conv3d_backward():
+    """dL/dx and dL/dw of the causal conv3d for a given dL/dy, without the forward."""
+    return torch.ops.aten.convolution_backward(dy3, vol_padded, w3, None, [1, 1, 1], [0, 0, 0], [1, 1, 1], False, [0, 0, 0], 1,
+                                               [True, True, False])
 cases = [
     ("gelu_tanh[6075x4608]", lambda: F.gelu(wide, approximate="tanh")),
     ("silu[6075x4608]", lambda: F.silu(wide)),
@@ -22,10 +28,12 @@ cases = [
     ("attention_temporal[405x16x15x72]", lambda: F.scaled_dot_product_attention(qt, qt, qt)),
     ("attention_cross[6075x40]", lambda: F.scaled_dot_product_attention(qc, kc, kc)),
     ("conv3d_causal[128ch,17x64x64]", lambda: F.conv3d(F.pad(vol, (1, 1, 1, 1, 2, 0)), w3)),
+    ("conv3d_causal_backward[128ch,17x64x64]", conv3d_backward),
     ("conv2d[512ch,64x64]", lambda: F.conv2d(img, w2, padding=1)),
 ]
+only = sys.argv[1] if len(sys.argv) > 1 else ""  # optional name filter
 with torch.no_grad():
-    for name, f in cases:
+    for name, f in (c for c in cases if only in c[0]):
         f(); ts = []
         for _ in range(5):
             t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)

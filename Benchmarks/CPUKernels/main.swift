@@ -3,12 +3,12 @@
 import Foundation
 import MLXTensor
 
-func median(_ body: () throws -> Tensor, reps: Int = 5) throws -> Double {
-    _ = try body().eval()
+func median(_ body: () throws -> [Tensor], reps: Int = 5) throws -> Double {
+    try Tensor.eval(body())
     var t = [Double]()
     for _ in 0..<reps {
         let start = DispatchTime.now().uptimeNanoseconds
-        try body().eval()
+        try Tensor.eval(body())
         t.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     return t.sorted()[t.count / 2]
@@ -24,19 +24,27 @@ let qs = Tensor.normal([15, h, 405, d], key: k[5]), qt = Tensor.normal([405, h, 
 let qc = Tensor.normal([1, h, n, d], key: k[7]), kc = Tensor.normal([1, h, 40, d], key: k[0])
 let vol = Tensor.normal([1, 17, 64, 64, 128], key: k[1]), w3 = Tensor.normal([128, 3, 3, 3, 128], key: k[2]) * 0.03
 let img = Tensor.normal([1, 64, 64, 512], key: k[3]), w2 = Tensor.normal([512, 3, 3, 512], key: k[4]) * 0.015
-try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2])
-let cases: [(String, () -> Tensor)] = [
-    ("gelu_tanh[6075x4608]", { wide.geluTanh() }),
-    ("silu[6075x4608]", { wide.silu() }),
-    ("layernorm_modulate[6075x1152]", { x.layerNormModulated(shift: shift, scale: scale, eps: 1e-6) }),
-    ("softmax[15x16x405x405]", { scores.softmax(axes: [-1]) }),
-    ("attention_spatial[15x16x405x72]", { scaledDotProductAttention(queries: qs, keys: qs, values: qs, scale: 0.1178) }),
-    ("attention_temporal[405x16x15x72]", { scaledDotProductAttention(queries: qt, keys: qt, values: qt, scale: 0.1178) }),
-    ("attention_cross[6075x40]", { scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178) }),
-    ("conv3d_causal[128ch,17x64x64]", { vol.convolved(with: w3, bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1) }),
-    ("conv2d[512ch,64x64]", { img.convolved(with: w2, bias: nil, stride: [1, 1], padding: [(1, 1), (1, 1)], dilation: [1, 1], groups: 1) }),
+let dy3 = Tensor.normal([1, 17, 64, 64, 128], key: k[5])
+try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2, dy3])
+/// dL/dx and dL/dw of the causal conv3d for a given dL/dy (the forward is not evaluated: it is linear).
+func conv3dBackward() throws -> [Tensor] {
+    try vjp(of: { [$0[0].convolved(with: $0[1], bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1)] },
+            at: [vol, w3], cotangents: [dy3]).vjps
+}
+let cases: [(String, () throws -> [Tensor])] = [
+    ("gelu_tanh[6075x4608]", { [wide.geluTanh()] }),
+    ("silu[6075x4608]", { [wide.silu()] }),
+    ("layernorm_modulate[6075x1152]", { [x.layerNormModulated(shift: shift, scale: scale, eps: 1e-6)] }),
+    ("softmax[15x16x405x405]", { [scores.softmax(axes: [-1])] }),
+    ("attention_spatial[15x16x405x72]", { [scaledDotProductAttention(queries: qs, keys: qs, values: qs, scale: 0.1178)] }),
+    ("attention_temporal[405x16x15x72]", { [scaledDotProductAttention(queries: qt, keys: qt, values: qt, scale: 0.1178)] }),
+    ("attention_cross[6075x40]", { [scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178)] }),
+    ("conv3d_causal[128ch,17x64x64]", { [vol.convolved(with: w3, bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1)] }),
+    ("conv3d_causal_backward[128ch,17x64x64]", conv3dBackward),
+    ("conv2d[512ch,64x64]", { [img.convolved(with: w2, bias: nil, stride: [1, 1], padding: [(1, 1), (1, 1)], dilation: [1, 1], groups: 1)] }),
 ]
-for (name, f) in cases {
+let only = CommandLine.arguments.dropFirst().first  // optional name filter
+for (name, f) in cases where only.map({ name.contains($0) }) ?? true {
     CPUKernels.enabled = true
     let on = try median(f)
     CPUKernels.enabled = false

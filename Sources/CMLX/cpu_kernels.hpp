@@ -38,6 +38,10 @@ void gated_residual(const float* x, const float* gate, const float* o, float* y,
 /// output, shaped like it) may be null.
 void conv3d_taps(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
                  size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
+/// The weight gradient of conv3d_taps: dw [cout, kt, kh, kw, cin] = Σ over samples and output
+/// positions of dy ⊗ the input under each tap, one GEMM per tap over the padded grid (no im2col).
+void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, const int* in_size, size_t cin, size_t cout,
+                        const int* kernel, const int* pad_lo, const int* pad_hi);
 /// Nearest-neighbour ×2 upsampling of channels-last images [n, h, w, c] → [n, 2h, 2w, c].
 void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, size_t c);
 /// Softmax over each row of length c.

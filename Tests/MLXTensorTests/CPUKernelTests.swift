@@ -179,3 +179,42 @@ extension CPUKernelTests {
         try assertGradientsMatchComposed({ [($0[0].upsampledNearest2x() * $0[0].upsampledNearest2x()).sum()] }, at: [x])
     }
 }
+
+extension CPUKernelTests {
+    /// The convolution's gradients are kernels too (dx: the flipped convolution; dw: one GEMM per tap):
+    /// checked against MLX's own convolution gradient and central differences, causal 3-D and 2-D,
+    /// with bias and residual, and with padding wider than the kernel (MLX's transpose convolution).
+    func testConvolutionGradientKernels() throws {
+        let cases: [([Int], [Int], [(Int, Int)])] = [
+            ([2, 4, 5, 3, 3], [5, 3, 3, 3, 3], [(2, 0), (1, 1), (1, 1)]),  // causal 3-D
+            ([1, 6, 5, 4], [3, 3, 2, 4], [(1, 1), (0, 1)]),              // 2-D, uneven kernel
+            ([1, 4, 3, 2], [3, 1, 1, 2], [(1, 0), (0, 2)]),              // 1×1 with padding: falls back for dx
+        ]
+        for (xs, ws, pad) in cases {
+            let n = xs.count - 2
+            var outShape = [xs[0]]
+            for a in 0..<n { outShape.append(xs[1 + a] + pad[a].0 + pad[a].1 - ws[1 + a] + 1) }
+            outShape.append(ws[0])
+            let x = random(xs, 31, scale: 1), w = random(ws, 32, scale: 0.3), b = random([ws[0]], 33, scale: 0.1)
+            let residual = random(outShape, 34, scale: 1), probe = random(outShape, 35, scale: 1)
+            let f: ([Tensor]) -> [Tensor] = {
+                [($0[0].convolved(with: $0[1], bias: $0[2], stride: Array(repeating: 1, count: n), padding: pad,
+                                  dilation: Array(repeating: 1, count: n), groups: 1, residual: $0[3]).square() * probe).sum()]
+            }
+            let kernel = try assertGradientsMatchComposed(f, at: [x, w, b, residual], atol: 1e-3)
+            for (input, index) in [(0, 5), (1, 4), (1, ws.reduce(1, *) - 1)] {
+                var inputs = [x, w, b, residual]
+                let flat = try inputs[input].toArray(), h: Float = 1e-2
+                func value(_ d: Float) throws -> Float {
+                    var v = flat
+                    v[index] += d
+                    inputs[input] = Tensor(v, shape: inputs[input].shape)
+                    return try f(inputs)[0].item()
+                }
+                let numeric = (try value(h) - value(-h)) / (2 * h)
+                XCTAssertEqual(try kernel.grads[input].reshaped(-1)[index].item(), numeric, accuracy: 2e-2 * max(1, abs(numeric)),
+                               "input \(input) element \(index) of \(xs) * \(ws)")
+            }
+        }
+    }
+}
