@@ -25,7 +25,9 @@ let qc = Tensor.normal([1, h, n, d], key: k[7]), kc = Tensor.normal([1, h, 40, d
 let vol = Tensor.normal([1, 17, 64, 64, 128], key: k[1]), w3 = Tensor.normal([128, 3, 3, 3, 128], key: k[2]) * 0.03
 let img = Tensor.normal([1, 64, 64, 512], key: k[3]), w2 = Tensor.normal([512, 3, 3, 512], key: k[4]) * 0.015
 let dy3 = Tensor.normal([1, 17, 64, 64, 128], key: k[5])
-try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2, dy3])
+let freqs = Tensor((0..<(d / 2)).map { i in Float(1 / pow(10000.0, Double(2 * i) / Double(d))) })
+let tokens = Tensor.normal([1, 15, 405, c], key: k[6]), packed = Tensor.normal([1, n, 3, h, d], key: k[7])
+try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2, dy3, freqs, tokens, packed])
 /// dL/dx and dL/dw of the causal conv3d for a given dL/dy (the forward is not evaluated: it is linear).
 func conv3dBackward() throws -> [Tensor] {
     try vjp(of: { [$0[0].convolved(with: $0[1], bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1)] },
@@ -36,6 +38,9 @@ let cases: [(String, () throws -> [Tensor])] = [
     ("silu[6075x4608]", { [wide.silu()] }),
     ("layernorm_modulate[6075x1152]", { [x.layerNormModulated(shift: shift, scale: scale, eps: 1e-6)] }),
     ("softmax[15x16x405x405]", { [scores.softmax(axes: [-1])] }),
+    ("rope[405x16x15x72]", { [qt.rotatedPairs(freqs: freqs)] }),
+    ("transpose_temporal[15x405x1152]", { [tokens.transposedContiguous(0, 2, 1, 3).reshaped(405, 15, c).contiguous()] }),
+    ("transpose_qkv_heads[6075x3x16x72]", { [packed.transposedContiguous(2, 0, 3, 1, 4).contiguous()] }),
     ("attention_spatial[15x16x405x72]", { [scaledDotProductAttention(queries: qs, keys: qs, values: qs, scale: 0.1178)] }),
     ("attention_temporal[405x16x15x72]", { [scaledDotProductAttention(queries: qt, keys: qt, values: qt, scale: 0.1178)] }),
     ("attention_cross[6075x40]", { [scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178)] }),

@@ -44,6 +44,12 @@ void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, co
                         const int* kernel, const int* pad_lo, const int* pad_hi);
 /// Nearest-neighbour ×2 upsampling of channels-last images [n, h, w, c] → [n, 2h, 2w, c].
 void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, size_t c);
+/// Rotary embedding over interleaved pairs (2i, 2i+1) of x [slices, length, d], position l rotating
+/// pair i by sign·l·freqs[i] (sign −1 is the inverse rotation, the gradient).
+void rope_interleaved(const float* x, const float* freqs, float* y, size_t slices, size_t length, size_t d, float sign);
+/// y = x transposed by `perm` (output axis i is input axis perm[i]), x row-contiguous with `shape`;
+/// trailing axes left in place are copied as whole runs, output rows split across cores.
+void transpose_copy(const float* x, float* y, const size_t* shape, const size_t* perm, size_t ndim);
 /// Softmax over each row of length c.
 void softmax_rows(const float* x, float* y, size_t rows, size_t c);
 

@@ -202,6 +202,71 @@ mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<
                      std::move(inputs));
 }
 
+/// The interleaved rotary embedding as MLX ops (rotary-embedding-torch's rotate_queries_or_keys).
+mx::array rope_composed(const mx::array& x, const mx::array& freqs, float sign) {
+    int length = x.shape(-2), d = x.shape(-1);
+    auto angles = mx::multiply(mx::reshape(mx::arange(0.0, double(length), 1.0, mx::float32), {length, 1}), mx::reshape(freqs, {1, -1}));
+    auto cos = mx::cos(angles), sin = mx::multiply(mx::array(sign), mx::sin(angles));
+    auto pairs_shape = x.shape();
+    pairs_shape.back() = d / 2;
+    pairs_shape.push_back(2);
+    auto halves = mx::split(mx::reshape(x, pairs_shape), 2, -1);
+    auto even = mx::squeeze(halves[0], -1), odd = mx::squeeze(halves[1], -1);
+    auto rotated = mx::stack({mx::subtract(mx::multiply(even, cos), mx::multiply(odd, sin)),
+                              mx::add(mx::multiply(odd, cos), mx::multiply(even, sin))},
+                             -1);
+    return mx::reshape(rotated, x.shape());
+}
+
+/// Rotary embedding by the kernel; its gradient is the inverse rotation (the kernel again).
+mx::array rope_kernel(const mx::array& x, const mx::array& freqs, float sign) {
+    if (x.ndim() < 2 || x.shape(-1) % 2 != 0 || size_t(freqs.size()) * 2 != size_t(x.shape(-1)))
+        throw std::invalid_argument("[rope] x [..., L, D] with D = 2 × the number of frequencies expected");
+    size_t length = x.shape(-2), d = x.shape(-1), slices = x.size() / std::max<size_t>(length * d, 1);
+    auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) { kernels::rope_interleaved(in[0], in[1], y, slices, length, d, sign); };
+    auto composed = [sign](const std::vector<mx::array>& in) { return std::vector<mx::array>{rope_composed(in[0], in[1], sign)}; };
+    auto vjp = [sign, composed](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>& argnums) {
+        std::vector<mx::array> grads;
+        for (int i : argnums) grads.push_back(i == 0 ? rope_kernel(dy, in[1], -sign) : mx::vjp(composed, in, {dy}).second[1]);
+        return grads;
+    };
+    std::vector<mx::array> inputs{x, mx::reshape(freqs, {-1})};
+    for (auto& a : inputs) {
+        if (a.dtype() != mx::float32) throw std::invalid_argument("[rope] takes float32 inputs");
+        a = mx::contiguous(a);
+    }
+    return mx::array(x.shape(), mx::float32,
+                     std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "rope", KernelPrimitive::Kernel(kernel_fn),
+                                                       Composed(composed), Vjp(vjp)),
+                     std::move(inputs));
+}
+
+/// x transposed by `perm` and materialised row-contiguous by the threaded copy; its gradient is the
+/// inverse transpose (the kernel again).
+mx::array transpose_kernel(const mx::array& x, const std::vector<int>& perm) {
+    size_t ndim = x.ndim();
+    std::vector<bool> seen(ndim, false);
+    if (perm.size() != ndim) throw std::invalid_argument("[transpose] needs one axis per dimension");
+    for (int p : perm) {
+        if (p < 0 || size_t(p) >= ndim || seen[p]) throw std::invalid_argument("[transpose] axes must be a permutation");
+        seen[p] = true;
+    }
+    if (x.dtype() != mx::float32) throw std::invalid_argument("[transpose] takes float32 input");
+    mx::Shape out_shape;
+    std::vector<int> inverse(ndim);
+    for (size_t i = 0; i < ndim; i++) out_shape.push_back(x.shape(perm[i])), inverse[perm[i]] = int(i);
+    std::vector<size_t> shape(x.shape().begin(), x.shape().end()), p(perm.begin(), perm.end());
+    auto kernel_fn = [shape, p](auto& in, float* y, const mx::Shape&) { kernels::transpose_copy(in[0], y, shape.data(), p.data(), shape.size()); };
+    auto composed = [perm](const std::vector<mx::array>& in) { return std::vector<mx::array>{mx::transpose(in[0], perm)}; };
+    auto vjp = [inverse](const std::vector<mx::array>&, const mx::array& dy, const std::vector<int>&) {
+        return std::vector<mx::array>{transpose_kernel(dy, inverse)};
+    };
+    return mx::array(out_shape, mx::float32,
+                     std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "transpose", KernelPrimitive::Kernel(kernel_fn),
+                                                       Composed(composed), Vjp(vjp)),
+                     {mx::contiguous(x)});
+}
+
 }  // namespace
 
 extern "C" {
@@ -388,6 +453,14 @@ int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x) {
                               return std::vector<mx::array>{mx::softmax(in[0], std::vector<int>{-1}, true)};
                           }));
     });
+}
+
+int cmlx_kernel_rope(cmlx_array* out, cmlx_array x, cmlx_array freqs) {
+    return guard([&] { *out = wrap(rope_kernel(unwrap(x), unwrap(freqs), 1.0f)); });
+}
+
+int cmlx_kernel_transpose(cmlx_array* out, cmlx_array x, const int* axes, int naxes) {
+    return guard([&] { *out = wrap(transpose_kernel(unwrap(x), std::vector<int>(axes, axes + naxes))); });
 }
 
 }  // extern "C"

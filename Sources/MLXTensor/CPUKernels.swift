@@ -41,3 +41,12 @@ extension Tensor {
     func kernelSoftmax() -> Tensor { Tensor.op(self) { cmlx_kernel_softmax($0, self.handle) } }
     func kernelLayerNorm(eps: Float) -> Tensor { Tensor.op(self) { cmlx_kernel_layer_norm_modulate($0, self.handle, nil, nil, eps) } }
 }
+
+extension Tensor {
+    /// The transpose materialised row-contiguous: on the CPU a multi-threaded copy (MLX copies strided
+    /// views on one thread), so the reshape after it is free. Elsewhere the strided view.
+    public func transposedContiguous(_ axes: Int...) -> Tensor {
+        guard CPUKernels.applies(to: self) else { return transposed(axes) }
+        return withInt32(axes) { a, n in Tensor.op(self) { cmlx_kernel_transpose($0, self.handle, a, n) } }
+    }
+}

@@ -1,4 +1,5 @@
 import MLXTensor
+import Foundation
 import XCTest
 
 /// Every CPU kernel against MLX's composed op on random inputs (odd sizes, SIMD tails, non-contiguous
@@ -217,4 +218,53 @@ extension CPUKernelTests {
             }
         }
     }
+}
+
+extension CPUKernelTests {
+    func testRotaryEmbeddingKernelAndItsGradient() throws {
+        for (shape, seed) in [([3, 2, 7, 10], UInt64(41)), ([5, 1, 6], 42), ([2, 15, 72], 43)] {
+            let half = shape.last! / 2
+            let freqs = Tensor((0..<half).map { 1 / Float.pow10000(Float(2 * $0) / Float(2 * half)) })
+            let x = random(shape, seed, scale: 1)
+            let r = try both { x.rotatedPairs(freqs: freqs) }
+            try assertClose(r.kernel, r.composed, atol: 1e-5, rtol: 1e-5, "rope \(shape)")
+            // Position 0 is the identity.
+            let l = shape[shape.count - 2]
+            let first = try x.reshaped(-1, l, 2 * half)[.all, 0].toArray()
+            XCTAssertEqual(try r.kernel.reshaped(-1, l, 2 * half)[.all, 0].toArray(), first)
+        }
+        // Non-contiguous input (a transposed view), and the gradient against composed and central differences.
+        let freqs = Tensor([1, 0.3, 0.01])
+        let x = random([4, 5, 6], 44, scale: 1).transposed(1, 0, 2)
+        let r = try both { x.rotatedPairs(freqs: freqs) }
+        try assertClose(r.kernel, r.composed, atol: 1e-5, rtol: 1e-5, "rope of a view")
+        let weights = random([5, 4, 6], 45, scale: 1)
+        let f: ([Tensor]) -> [Tensor] = { [($0[0].rotatedPairs(freqs: freqs).square() * weights).sum()] }
+        let kernel = try assertGradientsMatchComposed(f, at: [x.contiguous()])
+        let flat = try x.contiguous().toArray(), h: Float = 1e-2
+        func value(_ d: Float) throws -> Float {
+            var v = flat
+            v[37] += d
+            return try f([Tensor(v, shape: [5, 4, 6])])[0].item()
+        }
+        XCTAssertEqual(try kernel.grads[0].reshaped(-1)[37].item(), (try value(h) - value(-h)) / (2 * h), accuracy: 2e-2)
+    }
+
+    func testTransposeKernelAndItsGradient() throws {
+        let x = random([2, 3, 4, 5, 6], 51, scale: 1)
+        for axes in [[2, 0, 3, 1, 4], [0, 2, 1, 3, 4], [4, 3, 2, 1, 0], [0, 1, 2, 4, 3], [0, 1, 2, 3, 4]] {
+            let r = try both { x.transposedContiguous(axes[0], axes[1], axes[2], axes[3], axes[4]) }
+            XCTAssertEqual(r.kernel.shape, axes.map { x.shape[$0] })
+            XCTAssertEqual(try r.kernel.toArray(), try r.composed.toArray(), "axes \(axes)")
+        }
+        let view = x[.all, .stride(nil, nil, 2)]  // non-contiguous input
+        let v = try both { view.transposedContiguous(3, 1, 0, 2, 4) }
+        XCTAssertEqual(try v.kernel.toArray(), try v.composed.toArray())
+        let weights = random([3, 5, 2, 4, 6], 52, scale: 1)
+        try assertGradientsMatchComposed({ [($0[0].transposedContiguous(1, 3, 0, 2, 4).square() * weights).sum()] }, at: [x])
+    }
+}
+
+private extension Float {
+    static func pow10000(_ e: Float) -> Float { Float(Foundation.pow(10000.0, Double(e))) }
 }

@@ -134,7 +134,8 @@ int cmlx_fast_sdpa(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, fl
 
 // ---- vectorised CPU kernels (cpu_primitives.cpp, cpu_kernels.cpp) ------------------------------
 // Custom MLX primitives for float32 on the CPU stream: AVX-512/AVX2/baseline variants chosen at run
-// time, rows split across cores; gradients come from the composed MLX expression each replaces.
+// time, rows split across cores; gradients are kernels too (convolution, RoPE, transpose) or come from
+// the composed MLX expression a kernel replaces.
 
 /** tanh GELU, x·sigmoid(2·√(2/π)·(x + 0.044715x³)). */
 int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x);
@@ -159,6 +160,10 @@ int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_arra
 int cmlx_kernel_upsample_nearest2x(cmlx_array* out, cmlx_array x);
 /** Softmax over the last axis. */
 int cmlx_kernel_softmax(cmlx_array* out, cmlx_array x);
+/** Rotary embedding of x [..., L, D] over interleaved pairs, positions 0..L−1 along axis −2, freqs [D/2]. */
+int cmlx_kernel_rope(cmlx_array* out, cmlx_array x, cmlx_array freqs);
+/** x transposed by `axes`, materialised row-contiguous by a multi-threaded copy. */
+int cmlx_kernel_transpose(cmlx_array* out, cmlx_array x, const int* axes, int naxes);
 
 // ---- random (random.cpp) --------------------------------------------------------------------
 int cmlx_random_key(cmlx_array* out, uint64_t seed);

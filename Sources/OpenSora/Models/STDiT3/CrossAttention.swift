@@ -60,12 +60,12 @@ public final class CrossAttention: Module {
     func attend(_ x: Tensor, condition: Tensor, mask: Tensor?) -> Tensor {
         let (b, n, c) = (x.dim(0), x.dim(1), x.dim(2))
         let l = condition.dim(1), d = c / headCount
-        let q = queryProjection(x).reshaped(b, n, headCount, d).transposed(0, 2, 1, 3)
-        let kv = keyValueProjection(condition).reshaped(b, l, 2, headCount, d).transposed(2, 0, 3, 1, 4).split(parts: 2, axis: 0)
+        let q = queryProjection(x).reshaped(b, n, headCount, d).transposedContiguous(0, 2, 1, 3)
+        let kv = keyValueProjection(condition).reshaped(b, l, 2, headCount, d).transposedContiguous(2, 0, 3, 1, 4).split(parts: 2, axis: 0)
         let k = kv[0].squeezed([0]), v = kv[1].squeezed([0])
         let attend = mask.map { ($0.asType(.float32) .!= Tensor(0)).reshaped(b, 1, 1, l) }
         let o = scaledDotProductAttention(queries: q, keys: k, values: v, scale: 1 / Float(d).squareRoot(), mask: attend)
-        return proj(o.transposed(0, 2, 1, 3).reshaped(b, n, c))
+        return proj(o.transposedContiguous(0, 2, 1, 3).reshaped(b, n, c))
     }
 
     /// The reference's packed form: `condition` [1, ΣL, C] split by `lengths` (one per sample);

@@ -17,18 +17,5 @@ public final class RotaryEmbedding: Module {
     /// Rotates the last axis of `x` [..., L, D] by angle position·freqs[i] for pair i.
     public func callAsFunction(_ x: Tensor) -> Tensor { Self.rotate(x, freqs: freqs) }
 
-    public static func rotate(_ x: Tensor, freqs: Tensor) -> Tensor {
-        let shape = x.shape
-        guard shape.count >= 2, let d = shape.last, d == 2 * freqs.count else {
-            return Tensor(failure: .shapeMismatch("[rope] last axis of \(shape) must be 2 × \(freqs.count) frequencies"))
-        }
-        let length = shape[shape.count - 2]
-        let angles = Tensor.arange(0, Double(length)).reshaped(length, 1) * freqs.asType(.float32).reshaped(1, -1)
-        let cos = angles.cos().asType(x.dtype), sin = angles.sin().asType(x.dtype)
-        let pairs = x.reshaped(Array(shape.dropLast()) + [d / 2, 2])
-        let halves = pairs.split(parts: 2, axis: -1)
-        let even = halves[0].squeezed([-1]), odd = halves[1].squeezed([-1])
-        let rotated = Tensor.stack([even * cos - odd * sin, odd * cos + even * sin], axis: -1)
-        return rotated.reshaped(shape)
-    }
+    public static func rotate(_ x: Tensor, freqs: Tensor) -> Tensor { x.rotatedPairs(freqs: freqs) }
 }

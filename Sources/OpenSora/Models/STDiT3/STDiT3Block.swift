@@ -59,8 +59,8 @@ public final class STDiT3Block: Module {
         case .spatial:
             o = attention(a.reshaped(b * t, s, ch)).reshaped(b, n, ch)
         case .temporal:
-            let perPosition = a.reshaped(b, t, s, ch).transposed(0, 2, 1, 3).reshaped(b * s, t, ch)
-            o = attention(perPosition).reshaped(b, s, t, ch).transposed(0, 2, 1, 3).reshaped(b, n, ch)
+            let perPosition = a.reshaped(b, t, s, ch).transposedContiguous(0, 2, 1, 3).reshaped(b * s, t, ch)
+            o = attention(perPosition).reshaped(b, s, t, ch).transposedContiguous(0, 2, 1, 3).reshaped(b, n, ch)
         }
         var x = zero == nil ? x.addingGated(o, gate: m[2]) : x + perFrame(m[2] * o) { $0[2] * o }
 

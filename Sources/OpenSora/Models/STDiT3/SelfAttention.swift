@@ -27,7 +27,7 @@ public final class SelfAttention: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (b, l, c) = (x.dim(0), x.dim(1), x.dim(2))
         let d = c / headCount
-        let parts = qkv(x).reshaped(b, l, 3, headCount, d).transposed(2, 0, 3, 1, 4).split(parts: 3, axis: 0)
+        let parts = qkv(x).reshaped(b, l, 3, headCount, d).transposedContiguous(2, 0, 3, 1, 4).split(parts: 3, axis: 0)
         var q = parts[0].squeezed([0]), k = parts[1].squeezed([0])
         let v = parts[2].squeezed([0])
         if let queryNorm, let keyNorm {
@@ -39,6 +39,6 @@ public final class SelfAttention: Module {
             k = rope(k)
         }
         let o = scaledDotProductAttention(queries: q, keys: k, values: v, scale: 1 / Float(d).squareRoot())
-        return proj(o.transposed(0, 2, 1, 3).reshaped(b, l, c))
+        return proj(o.transposedContiguous(0, 2, 1, 3).reshaped(b, l, c))
     }
 }
