@@ -299,10 +299,13 @@ struct ConvGrid {
     size_t T, H, W, Tp, Hp, Wp, To, Ho, Wo, plane, taps, grid, slack;
     const int *kernel, *pad_lo;
 
-    ConvGrid(const int* in_size, const int* kernel, const int* pad_lo, const int* pad_hi)
+    /// `even_output` widens the zero-padded plane by one row/column where Ho/Wo is odd, so 2×2
+    /// output tiles (Winograd) cover it.
+    ConvGrid(const int* in_size, const int* kernel, const int* pad_lo, const int* pad_hi, bool even_output = false)
         : T(in_size[0]), H(in_size[1]), W(in_size[2]), kernel(kernel), pad_lo(pad_lo) {
         Tp = T + pad_lo[0] + pad_hi[0], Hp = H + pad_lo[1] + pad_hi[1], Wp = W + pad_lo[2] + pad_hi[2];
         To = Tp - kernel[0] + 1, Ho = Hp - kernel[1] + 1, Wo = Wp - kernel[2] + 1;
+        if (even_output) Hp += Ho % 2, Wp += Wo % 2;
         plane = Hp * Wp, taps = size_t(kernel[0]) * kernel[1] * kernel[2];
         grid = To * plane;
         slack = size_t(kernel[1] - 1) * Wp + size_t(kernel[2] - 1);  // shifted views may read past the end
@@ -363,6 +366,109 @@ void conv3d_taps(const float* x, const float* w, const float* bias, const float*
                     g.valid_runs(r0, m, [&](size_t p, size_t out, size_t count) {
                         finish_row(&acc[(p - r0) * cout], bias, rb ? rb + out * cout : nullptr, yb + out * cout, count, cout);
                     });
+                }
+            });
+        });
+    }
+}
+
+// Winograd F(2×2, 3×3) (Lavin & Gray 2016): each 2×2 output tile from a 4×4 input tile d as
+// Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, 16 multiplications instead of 36 — as 16 GEMMs [tiles, cin]·[cin, cout].
+
+/// V = Bᵀ d B for one 4×4 tile (rows of the padded plane `row` floats apart), vectorised over channels.
+CMLX_CLONES static void winograd_input_tile(const float* d, size_t row, float* v, size_t v_stride, size_t c) {
+#pragma omp simd
+    for (size_t k = 0; k < c; k++) {
+        float t[4][4];
+        for (size_t j = 0; j < 4; j++) {
+            float d0 = d[j * c + k], d1 = d[row + j * c + k], d2 = d[2 * row + j * c + k], d3 = d[3 * row + j * c + k];
+            t[0][j] = d0 - d2, t[1][j] = d1 + d2, t[2][j] = d2 - d1, t[3][j] = d1 - d3;
+        }
+        for (size_t i = 0; i < 4; i++) {
+            v[(4 * i + 0) * v_stride + k] = t[i][0] - t[i][2];
+            v[(4 * i + 1) * v_stride + k] = t[i][1] + t[i][2];
+            v[(4 * i + 2) * v_stride + k] = t[i][2] - t[i][1];
+            v[(4 * i + 3) * v_stride + k] = t[i][1] - t[i][3];
+        }
+    }
+}
+
+/// Y = Aᵀ M A for one tile (+ bias + residual), written where the 2×2 tile lies inside the output.
+CMLX_CLONES static void winograd_output_tile(const float* m, size_t m_stride, const float* bias, const float* residual, float* y,
+                                            size_t row, bool second_row, bool second_col, size_t c) {
+    float* out[4] = {y, y + c, y + row, y + row + c};
+    const float* res[4] = {residual, residual ? residual + c : nullptr, residual ? residual + row : nullptr,
+                           residual ? residual + row + c : nullptr};
+    bool keep[4] = {true, second_col, second_row, second_row && second_col};
+    for (size_t q = 0; q < 4; q++) {
+        if (!keep[q]) continue;
+        size_t r = q / 2, col = q % 2;
+#pragma omp simd
+        for (size_t o = 0; o < c; o++) {
+            float s[4];
+            for (size_t j = 0; j < 4; j++) {
+                float m0 = m[(0 + j) * m_stride + o], m1 = m[(4 + j) * m_stride + o], m2 = m[(8 + j) * m_stride + o],
+                      m3 = m[(12 + j) * m_stride + o];
+                s[j] = r == 0 ? m0 + m1 + m2 : m1 - m2 - m3;
+            }
+            float v = col == 0 ? s[0] + s[1] + s[2] : s[1] - s[2] - s[3];
+            out[q][o] = v + (bias ? bias[o] : 0.0f) + (res[q] ? res[q][o] : 0.0f);
+        }
+    }
+}
+
+void conv3d_winograd(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
+                     size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi) {
+    auto& pool = cpu::ThreadPool::shared();
+    const ConvGrid g(in_size, kernel, pad_lo, pad_hi, true);
+    const size_t kt = kernel[0], tiles_h = (g.Ho + 1) / 2, tiles_w = (g.Wo + 1) / 2, tiles = g.To * tiles_h * tiles_w;
+    // U[dt][ξ] = G g Gᵀ as [cout, cin] matrices (the GEMMs read them transposed), once per call.
+    std::vector<float> u(kt * 16 * cout * cin);
+    const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+    pool.parallel_for(cout * kt, 1, [&](size_t lo, size_t hi) {
+        for (size_t r = lo; r < hi; r++) {
+            const size_t o = r / kt, dt = r % kt;
+            const float* k9 = w + (o * kt + dt) * 9 * cin;  // [3, 3, cin]
+            for (size_t i = 0; i < cin; i++) {
+                float gg[4][3];
+                for (size_t a = 0; a < 4; a++)
+                    for (size_t b = 0; b < 3; b++)
+                        gg[a][b] = G[a][0] * k9[(0 * 3 + b) * cin + i] + G[a][1] * k9[(1 * 3 + b) * cin + i] + G[a][2] * k9[(2 * 3 + b) * cin + i];
+                for (size_t a = 0; a < 4; a++)
+                    for (size_t q = 0; q < 4; q++)
+                        u[((dt * 16 + a * 4 + q) * cout + o) * cin + i] = gg[a][0] * G[q][0] + gg[a][1] * G[q][1] + gg[a][2] * G[q][2];
+            }
+        }
+    });
+    // Tiles in blocks: wide channels want more tiles per block to reuse each U matrix (measured 32..256).
+    const size_t block = std::clamp<size_t>(cin * cout / 1024, 32, 512), blocks = (tiles + block - 1) / block;
+    std::vector<float> padded(g.padded_rows() * cin);
+    for (size_t b = 0; b < n; b++) {
+        float* yb = y + b * g.To * g.Ho * g.Wo * cout;
+        const float* rb = residual ? residual + b * g.To * g.Ho * g.Wo * cout : nullptr;
+        g.pad(x + b * g.T * g.H * g.W * cin, padded.data(), cin);
+        with_single_threaded_blas([&] {
+            pool.parallel_for(blocks, 1, [&](size_t lo, size_t hi) {
+                std::vector<float> v(16 * block * cin), m(16 * block * cout);
+                for (size_t k = lo; k < hi; k++) {
+                    const size_t t0 = k * block, count = std::min(block, tiles - t0);
+                    for (size_t dt = 0; dt < kt; dt++) {
+                        for (size_t j = 0; j < count; j++) {
+                            size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
+                            winograd_input_tile(&padded[((t + dt) * g.plane + 2 * th * g.Wp + 2 * tw) * cin], g.Wp * cin,
+                                                &v[j * cin], block * cin, cin);
+                        }
+                        for (size_t xi = 0; xi < 16; xi++)
+                            cblas_sgemm(RowMajor, NoTrans, Trans, int(count), int(cout), int(cin), 1.0f, &v[xi * block * cin], int(cin),
+                                        &u[(dt * 16 + xi) * cout * cin], int(cin), dt == 0 ? 0.0f : 1.0f, &m[xi * block * cout],
+                                        int(cout));
+                    }
+                    for (size_t j = 0; j < count; j++) {
+                        size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
+                        size_t out = (t * g.Ho + 2 * th) * g.Wo + 2 * tw;
+                        winograd_output_tile(&m[j * cout], block * cout, bias, rb ? rb + out * cout : nullptr, yb + out * cout,
+                                             g.Wo * cout, 2 * th + 1 < g.Ho, 2 * tw + 1 < g.Wo, cout);
+                    }
                 }
             });
         });

@@ -38,6 +38,10 @@ void gated_residual(const float* x, const float* gate, const float* o, float* y,
 /// output, shaped like it) may be null.
 void conv3d_taps(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
                  size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
+/// conv3d_taps for kernels [kt, 3, 3] by Winograd F(2×2, 3×3): 2.25x fewer multiplications, as 16
+/// GEMMs per block of output tiles (and kt time taps); same arguments and layouts.
+void conv3d_winograd(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
+                     size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
 /// The weight gradient of conv3d_taps: dw [cout, kt, kh, kw, cin] = Σ over samples and output
 /// positions of dy ⊗ the input under each tap, one GEMM per tap over the padded grid (no im2col).
 void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, const int* in_size, size_t cin, size_t cout,

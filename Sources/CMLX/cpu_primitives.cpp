@@ -192,9 +192,12 @@ mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<
         }
         return grads;
     };
+    // 3×3 spatial kernels over enough channels go by Winograd (the GEMMs dominate its transforms).
+    bool winograd = c.kernel[1] == 3 && c.kernel[2] == 3 && c.cin >= 32 && c.cout >= 32;
     auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) {
-        kernels::conv3d_taps(in[0], in[1], has_bias ? in[2] : nullptr, has_residual ? in[has_bias ? 3 : 2] : nullptr, y, c.n, c.in_size,
-                             c.cin, c.cout, c.kernel, c.lo, c.hi);
+        auto conv = winograd ? kernels::conv3d_winograd : kernels::conv3d_taps;
+        conv(in[0], in[1], has_bias ? in[2] : nullptr, has_residual ? in[has_bias ? 3 : 2] : nullptr, y, c.n, c.in_size, c.cin, c.cout,
+             c.kernel, c.lo, c.hi);
     };
     return mx::array(c.out_shape, mx::float32,
                      std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "conv_taps", KernelPrimitive::Kernel(kernel_fn),

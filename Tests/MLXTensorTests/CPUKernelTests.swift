@@ -16,7 +16,8 @@ final class CPUKernelTests: XCTestCase {
         CPUKernels.enabled = false
         let composed = try valueAndGrad(of: f, at: inputs)
         CPUKernels.enabled = true
-        XCTAssertEqual(try kernel.values[0].item(), try composed.values[0].item(), accuracy: 1e-4, file: file, line: line)
+        let reference = try composed.values[0].item()
+        XCTAssertEqual(try kernel.values[0].item(), reference, accuracy: 1e-4 * max(1, abs(reference)), file: file, line: line)
         for i in inputs.indices {
             try assertClose(kernel.grads[i], composed.grads[i], atol: atol, rtol: 1e-4, "grad \(i)", file: file, line: line)
         }
@@ -267,4 +268,35 @@ extension CPUKernelTests {
 
 private extension Float {
     static func pow10000(_ e: Float) -> Float { Float(Foundation.pow(10000.0, Double(e))) }
+}
+
+extension CPUKernelTests {
+    /// 3×3 kernels over ≥ 32 channels run Winograd F(2×2, 3×3): odd output sizes (partial tiles),
+    /// causal 3-D, asymmetric padding, more tiles than one block, bias + residual, and the gradient.
+    func testWinogradConvolutionMatchesMLXConvolution() throws {
+        let cases: [([Int], [Int], [(Int, Int)])] = [
+            ([2, 7, 9, 32], [40, 3, 3, 32], [(1, 1), (1, 1)]),               // odd H and W
+            ([1, 3, 6, 5, 33], [32, 3, 3, 3, 33], [(2, 0), (1, 1), (1, 1)]),  // causal 3-D, odd cin
+            ([1, 20, 23, 48], [36, 3, 3, 48], [(0, 1), (2, 0)]),             // asymmetric, 2 blocks of tiles
+            ([1, 2, 4, 4, 32], [32, 1, 3, 3, 32], [(0, 0), (0, 0), (0, 0)]), // kt = 1, valid padding
+        ]
+        for (xs, ws, pad) in cases {
+            let n = xs.count - 2
+            var outShape = [xs[0]]
+            for a in 0..<n { outShape.append(xs[1 + a] + pad[a].0 + pad[a].1 - ws[1 + a] + 1) }
+            outShape.append(ws[0])
+            let x = random(xs, 61, scale: 1), w = random(ws, 62, scale: 0.1), b = random([ws[0]], 63, scale: 0.1)
+            let residual = random(outShape, 64, scale: 1)
+            let r = try both { x.convolved(with: w, bias: b, stride: Array(repeating: 1, count: n), padding: pad,
+                                           dilation: Array(repeating: 1, count: n), groups: 1, residual: residual) }
+            XCTAssertEqual(r.kernel.shape, outShape)
+            try assertClose(r.kernel, r.composed, atol: 2e-5, rtol: 1e-5, "winograd conv \(xs) * \(ws)")
+        }
+        let x = random([1, 5, 7, 32], 65, scale: 1), w = random([32, 3, 3, 32], 66, scale: 0.1)
+        let probe = random([1, 5, 7, 32], 67, scale: 1)
+        try assertGradientsMatchComposed({
+            [($0[0].convolved(with: $0[1], bias: nil, stride: [1, 1], padding: [(1, 1), (1, 1)], dilation: [1, 1], groups: 1) * probe)
+                .square().sum()]
+        }, at: [x, w], atol: 1e-3)
+    }
 }
