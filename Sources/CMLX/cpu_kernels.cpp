@@ -6,18 +6,13 @@
 #include <cstdint>
 #include <cstring>
 #include <atomic>
-#include <dlfcn.h>
 #include <functional>
-#include <mutex>
 #include <vector>
+#include "cpu_blas.hpp"
 #include "cpu_parallel.hpp"
 
-extern "C" void cblas_sgemm(int order, int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-                            const float* b, int ldb, float beta, float* c, int ldc);
 
 namespace cmlx::kernels {
-
-enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 
 void attention_slices(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d,
                       float scale);
@@ -187,19 +182,6 @@ void group_norm(const float* x, const float* weight, const float* bias, float* y
     }
 }
 
-/// Runs `body` with OpenBLAS limited to one thread (when this BLAS is OpenBLAS): the kernel calls
-/// BLAS from several pool threads at once, and nested OpenBLAS threading thrashes (7x slower here).
-static void with_single_threaded_blas(const std::function<void()>& body) {
-    using Get = int (*)();
-    using Set = void (*)(int);
-    static Get get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    static Set set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    int previous = get && set ? get() : 1;
-    if (previous > 1) set(1);
-    body();
-    if (previous > 1) set(previous);
-}
-
 void attention(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d, float scale) {
     with_single_threaded_blas([&] { attention_slices(q, k, v, out, batch, lq, lk, d, scale); });
 }
@@ -269,16 +251,6 @@ void gated_residual(const float* x, const float* gate, const float* o, float* y,
 }
 
 /// One output row of the tap GEMMs: y = acc (+ bias per channel) (+ residual).
-CMLX_CLONES static void finish_row(const float* acc, const float* bias, const float* residual, float* y, size_t width, size_t c) {
-    for (size_t p = 0; p < width; p++) {
-        const float* a = acc + p * c;
-        float* out = y + p * c;
-        const float* res = residual ? residual + p * c : nullptr;
-#pragma omp simd
-        for (size_t o = 0; o < c; o++) out[o] = a[o] + (bias ? bias[o] : 0.0f) + (res ? res[o] : 0.0f);
-    }
-}
-
 void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, size_t c) {
     cpu::ThreadPool::shared().parallel_for(n * h, 8, [&](size_t lo, size_t hi) {
         for (size_t r = lo; r < hi; r++) {
@@ -291,222 +263,6 @@ void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, 
             std::memcpy(top + 2 * w * c, top, 2 * w * c * sizeof(float));
         }
     });
-}
-
-/// The padded grid a stride-1 convolution runs over: outputs are computed at every grid position
-/// (rows past Ho / columns past Wo are padding and dropped), each tap a contiguous shifted view.
-struct ConvGrid {
-    size_t T, H, W, Tp, Hp, Wp, To, Ho, Wo, plane, taps, grid, slack;
-    const int *kernel, *pad_lo;
-
-    /// `even_output` widens the zero-padded plane by one row/column where Ho/Wo is odd, so 2×2
-    /// output tiles (Winograd) cover it.
-    ConvGrid(const int* in_size, const int* kernel, const int* pad_lo, const int* pad_hi, bool even_output = false)
-        : T(in_size[0]), H(in_size[1]), W(in_size[2]), kernel(kernel), pad_lo(pad_lo) {
-        Tp = T + pad_lo[0] + pad_hi[0], Hp = H + pad_lo[1] + pad_hi[1], Wp = W + pad_lo[2] + pad_hi[2];
-        To = Tp - kernel[0] + 1, Ho = Hp - kernel[1] + 1, Wo = Wp - kernel[2] + 1;
-        if (even_output) Hp += Ho % 2, Wp += Wo % 2;
-        plane = Hp * Wp, taps = size_t(kernel[0]) * kernel[1] * kernel[2];
-        grid = To * plane;
-        slack = size_t(kernel[1] - 1) * Wp + size_t(kernel[2] - 1);  // shifted views may read past the end
-    }
-    size_t padded_rows() const { return Tp * plane + slack; }
-    size_t shift(int dt, int dh, int dw) const { return dt * plane + dh * Wp + dw; }
-
-    /// Zero-pads one sample [T, H, W, c] into `padded` (padded_rows() × c).
-    void pad(const float* x, float* padded, size_t c) const {
-        std::fill(padded, padded + padded_rows() * c, 0.0f);
-        cpu::ThreadPool::shared().parallel_for(T * H, 16, [&](size_t lo, size_t hi) {
-            for (size_t r = lo; r < hi; r++) {
-                size_t t = r / H, h = r % H;
-                std::memcpy(padded + ((t + pad_lo[0]) * plane + (h + pad_lo[1]) * Wp + pad_lo[2]) * c, x + r * W * c,
-                            W * c * sizeof(float));
-            }
-        });
-    }
-
-    /// Calls fn(grid_row, output_row, count) for each run of valid output positions in [r0, r0 + m).
-    template <class Fn>
-    void valid_runs(size_t r0, size_t m, Fn fn) const {
-        for (size_t p = r0; p < r0 + m;) {
-            size_t t = p / plane, h = (p % plane) / Wp, col = p % Wp;
-            size_t run = std::min(Wp - col, r0 + m - p);
-            if (h < Ho && col < Wo) fn(p, (t * Ho + h) * Wo + col, std::min(run, Wo - col));
-            p += run;
-        }
-    }
-};
-
-void conv3d_taps(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
-                 size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi) {
-    auto& pool = cpu::ThreadPool::shared();
-    const ConvGrid g(in_size, kernel, pad_lo, pad_hi);
-    // Output rows in blocks whose accumulator (~512 KB) stays in L2 through all taps: the whole-grid
-    // GEMM per tap streamed the accumulator through memory once per tap (0.46 s vs 0.33 s at 128 ch).
-    const size_t block = std::max<size_t>(64, (size_t(1) << 17) / std::max<size_t>(cout, 1));
-    const size_t blocks = (g.grid + block - 1) / block;
-    std::vector<float> padded(g.padded_rows() * cin);
-    for (size_t b = 0; b < n; b++) {
-        float* yb = y + b * g.To * g.Ho * g.Wo * cout;
-        const float* rb = residual ? residual + b * g.To * g.Ho * g.Wo * cout : nullptr;
-        g.pad(x + b * g.T * g.H * g.W * cin, padded.data(), cin);
-        with_single_threaded_blas([&] {
-            pool.parallel_for(blocks, 1, [&](size_t lo, size_t hi) {
-                std::vector<float> acc(block * cout);
-                for (size_t k = lo; k < hi; k++) {
-                    const size_t r0 = k * block, m = std::min(block, g.grid - r0);
-                    // One GEMM per tap: acc[p, :] (+)= padded[p + shift(tap), :] · w[:, tap, :]ᵀ
-                    size_t tap = 0;
-                    for (int dt = 0; dt < kernel[0]; dt++)
-                        for (int dh = 0; dh < kernel[1]; dh++)
-                            for (int dw = 0; dw < kernel[2]; dw++, tap++)
-                                cblas_sgemm(RowMajor, NoTrans, Trans, int(m), int(cout), int(cin), 1.0f,
-                                            &padded[(r0 + g.shift(dt, dh, dw)) * cin], int(cin), w + tap * cin, int(g.taps * cin),
-                                            tap == 0 ? 0.0f : 1.0f, acc.data(), int(cout));
-                    g.valid_runs(r0, m, [&](size_t p, size_t out, size_t count) {
-                        finish_row(&acc[(p - r0) * cout], bias, rb ? rb + out * cout : nullptr, yb + out * cout, count, cout);
-                    });
-                }
-            });
-        });
-    }
-}
-
-// Winograd F(2×2, 3×3) (Lavin & Gray 2016): each 2×2 output tile from a 4×4 input tile d as
-// Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, 16 multiplications instead of 36 — as 16 GEMMs [tiles, cin]·[cin, cout].
-
-/// V = Bᵀ d B for one 4×4 tile (rows of the padded plane `row` floats apart), vectorised over channels.
-CMLX_CLONES static void winograd_input_tile(const float* d, size_t row, float* v, size_t v_stride, size_t c) {
-#pragma omp simd
-    for (size_t k = 0; k < c; k++) {
-        float t[4][4];
-        for (size_t j = 0; j < 4; j++) {
-            float d0 = d[j * c + k], d1 = d[row + j * c + k], d2 = d[2 * row + j * c + k], d3 = d[3 * row + j * c + k];
-            t[0][j] = d0 - d2, t[1][j] = d1 + d2, t[2][j] = d2 - d1, t[3][j] = d1 - d3;
-        }
-        for (size_t i = 0; i < 4; i++) {
-            v[(4 * i + 0) * v_stride + k] = t[i][0] - t[i][2];
-            v[(4 * i + 1) * v_stride + k] = t[i][1] + t[i][2];
-            v[(4 * i + 2) * v_stride + k] = t[i][2] - t[i][1];
-            v[(4 * i + 3) * v_stride + k] = t[i][1] - t[i][3];
-        }
-    }
-}
-
-/// Y = Aᵀ M A for one tile (+ bias + residual), written where the 2×2 tile lies inside the output.
-CMLX_CLONES static void winograd_output_tile(const float* m, size_t m_stride, const float* bias, const float* residual, float* y,
-                                            size_t row, bool second_row, bool second_col, size_t c) {
-    float* out[4] = {y, y + c, y + row, y + row + c};
-    const float* res[4] = {residual, residual ? residual + c : nullptr, residual ? residual + row : nullptr,
-                           residual ? residual + row + c : nullptr};
-    bool keep[4] = {true, second_col, second_row, second_row && second_col};
-    for (size_t q = 0; q < 4; q++) {
-        if (!keep[q]) continue;
-        size_t r = q / 2, col = q % 2;
-#pragma omp simd
-        for (size_t o = 0; o < c; o++) {
-            float s[4];
-            for (size_t j = 0; j < 4; j++) {
-                float m0 = m[(0 + j) * m_stride + o], m1 = m[(4 + j) * m_stride + o], m2 = m[(8 + j) * m_stride + o],
-                      m3 = m[(12 + j) * m_stride + o];
-                s[j] = r == 0 ? m0 + m1 + m2 : m1 - m2 - m3;
-            }
-            float v = col == 0 ? s[0] + s[1] + s[2] : s[1] - s[2] - s[3];
-            out[q][o] = v + (bias ? bias[o] : 0.0f) + (res[q] ? res[q][o] : 0.0f);
-        }
-    }
-}
-
-void conv3d_winograd(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
-                     size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi) {
-    auto& pool = cpu::ThreadPool::shared();
-    const ConvGrid g(in_size, kernel, pad_lo, pad_hi, true);
-    const size_t kt = kernel[0], tiles_h = (g.Ho + 1) / 2, tiles_w = (g.Wo + 1) / 2, tiles = g.To * tiles_h * tiles_w;
-    // U[dt][ξ] = G g Gᵀ as [cout, cin] matrices (the GEMMs read them transposed), once per call.
-    std::vector<float> u(kt * 16 * cout * cin);
-    const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
-    pool.parallel_for(cout * kt, 1, [&](size_t lo, size_t hi) {
-        for (size_t r = lo; r < hi; r++) {
-            const size_t o = r / kt, dt = r % kt;
-            const float* k9 = w + (o * kt + dt) * 9 * cin;  // [3, 3, cin]
-            for (size_t i = 0; i < cin; i++) {
-                float gg[4][3];
-                for (size_t a = 0; a < 4; a++)
-                    for (size_t b = 0; b < 3; b++)
-                        gg[a][b] = G[a][0] * k9[(0 * 3 + b) * cin + i] + G[a][1] * k9[(1 * 3 + b) * cin + i] + G[a][2] * k9[(2 * 3 + b) * cin + i];
-                for (size_t a = 0; a < 4; a++)
-                    for (size_t q = 0; q < 4; q++)
-                        u[((dt * 16 + a * 4 + q) * cout + o) * cin + i] = gg[a][0] * G[q][0] + gg[a][1] * G[q][1] + gg[a][2] * G[q][2];
-            }
-        }
-    });
-    // Tiles in blocks: wide channels want more tiles per block to reuse each U matrix (measured 32..256).
-    const size_t block = std::clamp<size_t>(cin * cout / 1024, 32, 512), blocks = (tiles + block - 1) / block;
-    std::vector<float> padded(g.padded_rows() * cin);
-    for (size_t b = 0; b < n; b++) {
-        float* yb = y + b * g.To * g.Ho * g.Wo * cout;
-        const float* rb = residual ? residual + b * g.To * g.Ho * g.Wo * cout : nullptr;
-        g.pad(x + b * g.T * g.H * g.W * cin, padded.data(), cin);
-        with_single_threaded_blas([&] {
-            pool.parallel_for(blocks, 1, [&](size_t lo, size_t hi) {
-                std::vector<float> v(16 * block * cin), m(16 * block * cout);
-                for (size_t k = lo; k < hi; k++) {
-                    const size_t t0 = k * block, count = std::min(block, tiles - t0);
-                    for (size_t dt = 0; dt < kt; dt++) {
-                        for (size_t j = 0; j < count; j++) {
-                            size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
-                            winograd_input_tile(&padded[((t + dt) * g.plane + 2 * th * g.Wp + 2 * tw) * cin], g.Wp * cin,
-                                                &v[j * cin], block * cin, cin);
-                        }
-                        for (size_t xi = 0; xi < 16; xi++)
-                            cblas_sgemm(RowMajor, NoTrans, Trans, int(count), int(cout), int(cin), 1.0f, &v[xi * block * cin], int(cin),
-                                        &u[(dt * 16 + xi) * cout * cin], int(cin), dt == 0 ? 0.0f : 1.0f, &m[xi * block * cout],
-                                        int(cout));
-                    }
-                    for (size_t j = 0; j < count; j++) {
-                        size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
-                        size_t out = (t * g.Ho + 2 * th) * g.Wo + 2 * tw;
-                        winograd_output_tile(&m[j * cout], block * cout, bias, rb ? rb + out * cout : nullptr, yb + out * cout,
-                                             g.Wo * cout, 2 * th + 1 < g.Ho, 2 * tw + 1 < g.Wo, cout);
-                    }
-                }
-            });
-        });
-    }
-}
-
-void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, const int* in_size, size_t cin, size_t cout,
-                        const int* kernel, const int* pad_lo, const int* pad_hi) {
-    auto& pool = cpu::ThreadPool::shared();
-    const ConvGrid g(in_size, kernel, pad_lo, pad_hi);
-    const size_t out_positions = g.To * g.Ho * g.Wo;
-    std::vector<float> padded(g.padded_rows() * cin), dy_grid(g.grid * cout);
-    std::fill(dw, dw + cout * g.taps * cin, 0.0f);
-    std::mutex merge;
-    for (size_t b = 0; b < n; b++) {
-        g.pad(x + b * g.T * g.H * g.W * cin, padded.data(), cin);
-        // dy laid over the grid, zero at the padding positions, so every tap is one GEMM over the grid.
-        std::fill(dy_grid.begin(), dy_grid.end(), 0.0f);
-        const float* dyb = dy + b * out_positions * cout;
-        g.valid_runs(0, g.grid, [&](size_t p, size_t out, size_t count) {
-            std::memcpy(&dy_grid[p * cout], dyb + out * cout, count * cout * sizeof(float));
-        });
-        // Each thread sums its share of the grid for every tap: dw[:, tap, :] += dy_gridᵀ · padded[· + shift(tap)].
-        with_single_threaded_blas([&] {
-            pool.parallel_for(g.grid, 1024, [&](size_t lo, size_t hi) {
-                std::vector<float> part(cout * g.taps * cin);
-                size_t tap = 0;
-                for (int dt = 0; dt < kernel[0]; dt++)
-                    for (int dh = 0; dh < kernel[1]; dh++)
-                        for (int dwi = 0; dwi < kernel[2]; dwi++, tap++)
-                            cblas_sgemm(RowMajor, Trans, NoTrans, int(cout), int(cin), int(hi - lo), 1.0f, &dy_grid[lo * cout], int(cout),
-                                        &padded[(lo + g.shift(dt, dh, dwi)) * cin], int(cin), 0.0f, &part[tap * cin],
-                                        int(g.taps * cin));
-                std::lock_guard<std::mutex> lock(merge);
-                for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
-            });
-        });
-    }
 }
 
 CMLX_CLONES static void rope_rows(const float* x, const float* cs, const float* sn, float* y, size_t half, float sign) {

@@ -31,21 +31,21 @@ void attention(const float* q, const float* k, const float* v, float* out, size_
 void rms_norm(const float* x, const float* weight, float* y, size_t rows, size_t c, float eps);
 /// y = x + gate·o with gate one row of c per `rows_per_group` rows of x/o (adaLN's gated residual).
 void gated_residual(const float* x, const float* gate, const float* o, float* y, size_t rows, size_t c, size_t rows_per_group);
-/// Stride-1, undilated, ungrouped convolution over channels-last volumes without an im2col buffer:
-/// x [n, t, h, w, cin] is zero-padded once, then each kernel tap is one GEMM over the whole padded grid
-/// (a contiguous shifted view), accumulated; w is MLX's layout [cout, kt, kh, kw, cin]; pad_lo/pad_hi
-/// per spatial axis (t, h, w). 2-D convolutions use t = kt = 1. `bias` and `residual` (added to the
-/// output, shaped like it) may be null.
+/// Undilated, ungrouped convolution over channels-last volumes without an im2col buffer (cpu_conv_kernels.cpp):
+/// x [n, t, h, w, cin] is zero-padded once, then each kernel tap is one GEMM over a strided view of it,
+/// accumulated per block of outputs; w is MLX's layout [cout, kt, kh, kw, cin]; stride, pad_lo, pad_hi per
+/// axis (t, h, w). 2-D convolutions use t = kt = 1. `bias` and `residual` (added to the output, shaped like
+/// it) may be null.
 void conv3d_taps(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
-                 size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
-/// conv3d_taps for kernels [kt, 3, 3] by Winograd F(2×2, 3×3): 2.25x fewer multiplications, as 16
-/// GEMMs per block of output tiles (and kt time taps); same arguments and layouts.
+                 size_t cin, size_t cout, const int* kernel, const int* stride, const int* pad_lo, const int* pad_hi);
+/// conv3d_taps for kernels [kt, 3, 3] without spatial stride, by Winograd F(2×2, 3×3): 2.25x fewer
+/// multiplications, as 16 GEMMs per block of output tiles and time tap.
 void conv3d_winograd(const float* x, const float* w, const float* bias, const float* residual, float* y, size_t n, const int* in_size,
-                     size_t cin, size_t cout, const int* kernel, const int* pad_lo, const int* pad_hi);
-/// The weight gradient of conv3d_taps: dw [cout, kt, kh, kw, cin] = Σ over samples and output
-/// positions of dy ⊗ the input under each tap, one GEMM per tap over the padded grid (no im2col).
+                     size_t cin, size_t cout, const int* kernel, size_t time_stride, const int* pad_lo, const int* pad_hi);
+/// The weight gradient of conv3d_taps: dw [cout, kt, kh, kw, cin] = Σ over samples and outputs of
+/// dy ⊗ the input under each tap, one GEMM per tap and run of outputs (no im2col).
 void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, const int* in_size, size_t cin, size_t cout,
-                        const int* kernel, const int* pad_lo, const int* pad_hi);
+                        const int* kernel, const int* stride, const int* pad_lo, const int* pad_hi);
 /// Nearest-neighbour ×2 upsampling of channels-last images [n, h, w, c] → [n, 2h, 2w, c].
 void upsample_nearest2x(const float* x, float* y, size_t n, size_t h, size_t w, size_t c);
 /// Rotary embedding over interleaved pairs (2i, 2i+1) of x [slices, length, d], position l rotating

@@ -1,9 +1,7 @@
 // Custom MLX primitives backed by cpu_kernels: they evaluate on CPU streams with the vectorised,
 // multi-threaded kernels, and differentiate through the composed MLX expression they replace.
 #include "cpu_kernels.hpp"
-#include "internal.hpp"
-#include "mlx/backend/cpu/encoder.h"
-#include "mlx/primitives.h"
+#include "kernel_primitive.hpp"
 
 #include <numeric>
 #include <optional>
@@ -11,52 +9,6 @@
 using namespace cmlx;
 
 namespace {
-
-using Composed = std::function<std::vector<mx::array>(const std::vector<mx::array>&)>;
-
-/// Gradients of the kernel's inputs (those in argnums) given its primals and output cotangent.
-using Vjp = std::function<std::vector<mx::array>(const std::vector<mx::array>&, const mx::array&, const std::vector<int>&)>;
-
-/// A float32 CPU kernel over row-contiguous inputs with one output shaped like input 0.
-class KernelPrimitive : public mx::UnaryPrimitive {
-   public:
-    using Kernel = std::function<void(const std::vector<const float*>&, float*, const mx::Shape&)>;
-
-    /// Without `vjp`, gradients are those of `composed`, the MLX expression the kernel computes.
-    KernelPrimitive(mx::Stream s, const char* name, Kernel kernel, Composed composed, Vjp vjp = nullptr)
-        : mx::UnaryPrimitive(s), name_(name), kernel_(std::move(kernel)), composed_(std::move(composed)), vjp_(std::move(vjp)) {}
-
-    void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
-        out.set_data(mx::allocator::malloc(out.nbytes()));
-        std::vector<const float*> pointers;
-        for (auto& a : inputs) pointers.push_back(a.data<float>());
-        auto& encoder = mx::cpu::get_command_encoder(stream());
-        for (auto& a : inputs) encoder.set_input_array(a);
-        encoder.set_output_array(out);
-        encoder.dispatch([kernel = kernel_, pointers, y = out.data<float>(), shape = inputs[0].shape()]() { kernel(pointers, y, shape); });
-    }
-
-    void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
-        throw std::runtime_error(std::string("[") + name_ + "] is a CPU kernel; GPU streams use MLX's own ops");
-    }
-
-    std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
-                               const std::vector<int>& argnums, const std::vector<mx::array>&) override {
-        if (vjp_) return vjp_(primals, cotangents[0], argnums);
-        auto grads = mx::vjp(composed_, primals, cotangents).second;
-        std::vector<mx::array> result;
-        for (int i : argnums) result.push_back(grads[i]);
-        return result;
-    }
-
-    const char* name() const override { return name_; }
-
-   private:
-    const char* name_;
-    Kernel kernel_;
-    Composed composed_;
-    Vjp vjp_;
-};
 
 /// Builds the kernel's output node over float32, row-contiguous copies of the inputs.
 mx::array apply(const char* name, std::vector<mx::array> inputs, KernelPrimitive::Kernel kernel, Composed composed) {
@@ -79,130 +31,6 @@ mx::array layer_norm_modulate_composed(const mx::array& x, const mx::array* shif
     auto y = mx::fast::layer_norm(x, std::nullopt, std::nullopt, eps);
     if (shift && scale) y = mx::add(mx::multiply(y, mx::add(mx::array(1.0f), *scale)), *shift);
     return y;
-}
-
-/// The 3-D kernel geometry of a channels-last 2-D/3-D convolution (2-D: a time axis of 1).
-struct ConvShape {
-    int in_size[3], kernel[3], lo[3], hi[3];
-    int offset;  // 1 for 2-D: the leading time axis is synthetic
-    size_t n, cin, cout;
-    mx::Shape out_shape;
-
-    ConvShape(const mx::array& x, const mx::array& w, const std::vector<int>& pad_lo, const std::vector<int>& pad_hi) {
-        int nspatial = int(pad_lo.size());
-        if (nspatial < 2 || nspatial > 3 || int(pad_hi.size()) != nspatial || int(x.ndim()) != nspatial + 2 || w.ndim() != x.ndim() ||
-            w.shape(-1) != x.shape(-1))
-            throw std::invalid_argument("[conv_taps] channels-last 2-D/3-D input and matching [Cout, k…, Cin] weight expected");
-        offset = 3 - nspatial;
-        for (int i = 0; i < 3; i++) {
-            bool real = i >= offset;
-            in_size[i] = real ? x.shape(1 + i - offset) : 1;
-            kernel[i] = real ? w.shape(1 + i - offset) : 1;
-            lo[i] = real ? pad_lo[i - offset] : 0;
-            hi[i] = real ? pad_hi[i - offset] : 0;
-            if (lo[i] < 0 || hi[i] < 0) throw std::invalid_argument("[conv_taps] negative padding");
-            if (in_size[i] + lo[i] + hi[i] < kernel[i]) throw std::invalid_argument("[conv_taps] input smaller than the kernel");
-        }
-        n = x.shape(0), cin = x.shape(-1), cout = w.shape(0);
-        out_shape = {int(n)};
-        for (int i = offset; i < 3; i++) out_shape.push_back(in_size[i] + lo[i] + hi[i] - kernel[i] + 1);
-        out_shape.push_back(int(cout));
-    }
-};
-
-mx::array conv_composed(const mx::array& x, const mx::array& w, const std::vector<int>& lo, const std::vector<int>& hi) {
-    auto ones = std::vector<int>(lo.size(), 1);
-    return mx::conv_general(x, w, ones, lo, hi, ones, ones, 1, false);
-}
-
-mx::array float32_contiguous(const mx::array& a) {
-    if (a.dtype() != mx::float32) throw std::invalid_argument("[conv_taps] takes float32 inputs");
-    return mx::contiguous(a);
-}
-
-/// dL/dw of the stride-1 convolution, by the tap-GEMM kernel (its own gradient is the composed one).
-mx::array conv_weight_grad(const mx::array& x, const mx::array& dy, const mx::Shape& w_shape, const std::vector<int>& lo,
-                           const std::vector<int>& hi) {
-    const ConvShape c(x, mx::zeros(w_shape, mx::float32), lo, hi);
-    auto kernel_fn = [c](auto& in, float* dw, const mx::Shape&) {
-        kernels::conv3d_weight_grad(in[0], in[1], dw, c.n, c.in_size, c.cin, c.cout, c.kernel, c.lo, c.hi);
-    };
-    auto composed = [w_shape, lo, hi](const std::vector<mx::array>& in) {
-        auto f = [&](const std::vector<mx::array>& w) { return std::vector<mx::array>{conv_composed(in[0], w[0], lo, hi)}; };
-        return mx::vjp(f, {mx::zeros(w_shape, mx::float32)}, {in[1]}).second;
-    };
-    return mx::array(w_shape, mx::float32,
-                     std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "conv_weight_grad", KernelPrimitive::Kernel(kernel_fn),
-                                                       Composed(composed)),
-                     {float32_contiguous(x), float32_contiguous(dy)});
-}
-
-/// The stride-1 convolution by the tap-GEMM kernel, bias and residual folded into its output pass.
-/// Its gradients are kernels too: dx is the same convolution of dy with the flipped, transposed
-/// weight (padding k−1−lo, k−1−hi), dw one GEMM per tap.
-mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<mx::array>& bias,
-                    const std::optional<mx::array>& residual, const std::vector<int>& lo, const std::vector<int>& hi) {
-    const ConvShape c(x, w, lo, hi);
-    std::vector<mx::array> inputs{x, w};
-    if (bias) inputs.push_back(*bias);
-    bool has_bias = bias.has_value(), has_residual = residual.has_value();
-    if (has_residual) {
-        if (residual->shape() != c.out_shape) throw std::invalid_argument("[conv_taps] the residual must have the output's shape");
-        inputs.push_back(*residual);
-    }
-    for (auto& a : inputs) a = float32_contiguous(a);
-    auto composed = [=](const std::vector<mx::array>& in) {
-        auto y = conv_composed(in[0], in[1], lo, hi);
-        if (has_bias) y = mx::add(y, in[2]);
-        if (has_residual) y = mx::add(y, in[has_bias ? 3 : 2]);
-        return std::vector<mx::array>{y};
-    };
-    auto vjp = [=](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>& argnums) {
-        std::vector<mx::array> grads;
-        for (int i : argnums) {
-            if (i == 0) {
-                bool full = true;
-                std::vector<int> lo_t, hi_t;
-                for (int a = 0; a < int(lo.size()); a++) {
-                    int k = in[1].shape(1 + a);
-                    lo_t.push_back(k - 1 - lo[a]);
-                    hi_t.push_back(k - 1 - hi[a]);
-                    full = full && lo_t.back() >= 0 && hi_t.back() >= 0;
-                }
-                if (!full) {  // padding wider than the kernel: MLX's own transpose convolution
-                    auto f = [&](const std::vector<mx::array>& xs) { return std::vector<mx::array>{conv_composed(xs[0], in[1], lo, hi)}; };
-                    grads.push_back(mx::vjp(f, {in[0]}, {dy}).second[0]);
-                    continue;
-                }
-                auto flipped = in[1];
-                for (int a = 1; a <= int(lo.size()); a++) {
-                    int k = flipped.shape(a);
-                    flipped = mx::take(flipped, mx::arange(k - 1, -1, -1, mx::int32), a);
-                }
-                grads.push_back(conv_taps(dy, mx::swapaxes(flipped, 0, -1), std::nullopt, std::nullopt, lo_t, hi_t));
-            } else if (i == 1) {
-                grads.push_back(conv_weight_grad(in[0], dy, in[1].shape(), lo, hi));
-            } else if (i == 2 && has_bias) {
-                std::vector<int> axes(dy.ndim() - 1);
-                std::iota(axes.begin(), axes.end(), 0);
-                grads.push_back(mx::reshape(mx::sum(dy, axes), in[2].shape()));
-            } else {
-                grads.push_back(dy);  // the residual
-            }
-        }
-        return grads;
-    };
-    // 3×3 spatial kernels over enough channels go by Winograd (the GEMMs dominate its transforms).
-    bool winograd = c.kernel[1] == 3 && c.kernel[2] == 3 && c.cin >= 32 && c.cout >= 32;
-    auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) {
-        auto conv = winograd ? kernels::conv3d_winograd : kernels::conv3d_taps;
-        conv(in[0], in[1], has_bias ? in[2] : nullptr, has_residual ? in[has_bias ? 3 : 2] : nullptr, y, c.n, c.in_size, c.cin, c.cout,
-             c.kernel, c.lo, c.hi);
-    };
-    return mx::array(c.out_shape, mx::float32,
-                     std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "conv_taps", KernelPrimitive::Kernel(kernel_fn),
-                                                       Composed(composed), Vjp(vjp)),
-                     std::move(inputs));
 }
 
 /// The interleaved rotary embedding as MLX ops (rotary-embedding-torch's rotate_queries_or_keys).
@@ -409,17 +237,6 @@ int cmlx_kernel_gated_residual(cmlx_array* out, cmlx_array x, cmlx_array gate, c
                           [](const std::vector<mx::array>& in) {
                               return std::vector<mx::array>{mx::add(in[0], mx::multiply(in[1], in[2]))};
                           }));
-    });
-}
-
-int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, cmlx_array residual, const int* pad_lo,
-                     const int* pad_hi, int nspatial) {
-    return guard([&] {
-        std::optional<mx::array> b, r;
-        if (bias) b = unwrap(bias);
-        if (residual) r = unwrap(residual);
-        *out = wrap(conv_taps(unwrap(x), unwrap(weight), b, r, std::vector<int>(pad_lo, pad_lo + nspatial),
-                              std::vector<int>(pad_hi, pad_hi + nspatial)));
     });
 }
 

@@ -19,8 +19,8 @@ extension Tensor {
         guard lists.allSatisfy({ $0.count == n }) else {
             return Tensor(failure: .invalidArgument("[conv] stride/padding/dilation must have \(n) entries each"))
         }
-        if groups == 1, !flip, lists[0] == ones, lists[3] == ones, lists[4] == ones, (2...3).contains(n) {
-            if let fast = kernelConvolution(weight, bias: nil, residual: nil, padding: pads) { return fast }
+        if groups == 1, !flip, lists[3] == ones, lists[4] == ones, (2...3).contains(n) {
+            if let fast = kernelConvolution(weight, bias: nil, residual: nil, stride: lists[0], padding: pads) { return fast }
         }
         if groups > 1 && n > 2 {
             // MLX groups only 1-D/2-D convolutions: run each group on its own channel slice.
@@ -49,13 +49,13 @@ extension Tensor {
     }
 
     /// Convolution plus a per-channel bias (and a residual added to the output); on the CPU,
-    /// stride-1 convolutions run the tap-GEMM kernel (no im2col buffer) with both folded in.
+    /// undilated convolutions run the shim's kernels (no im2col buffer) with both folded in.
     public func convolved(with weight: Tensor, bias: Tensor?, stride: [Int], padding: [(Int, Int)], dilation: [Int], groups: Int,
                           residual: Tensor? = nil) -> Tensor {
         let n = ndim - 2
         let ones = Array(repeating: 1, count: n)
-        if groups == 1, stride == ones, dilation == ones, (2...3).contains(n), padding.count == n,
-           let fast = kernelConvolution(weight, bias: bias, residual: residual, padding: padding) {
+        if groups == 1, dilation == ones, (2...3).contains(n), padding.count == n, stride.count == n,
+           let fast = kernelConvolution(weight, bias: bias, residual: residual, stride: stride, padding: padding) {
             return fast
         }
         let y = convolved(with: weight, stride: stride, padding: padding, dilation: dilation, groups: groups)
@@ -63,14 +63,16 @@ extension Tensor {
         return residual.map { biased + $0 } ?? biased
     }
 
-    /// The tap-GEMM CPU kernel, when it applies (float32 on the CPU, channels matching).
-    func kernelConvolution(_ weight: Tensor, bias: Tensor?, residual: Tensor?, padding: [(Int, Int)]) -> Tensor? {
+    /// The CPU convolution kernel, when it applies (float32 on the CPU, channels matching).
+    func kernelConvolution(_ weight: Tensor, bias: Tensor?, residual: Tensor?, stride: [Int], padding: [(Int, Int)]) -> Tensor? {
         guard CPUKernels.applies(to: self), weight.dtype == .float32, bias?.dtype ?? .float32 == .float32,
               residual?.dtype ?? .float32 == .float32, weight.ndim == ndim, weight.dim(-1) == dim(-1) else { return nil }
-        return withInt32(padding.map(\.0)) { lo, n in
-            withInt32(padding.map(\.1)) { hi, _ in
-                Tensor.op([self, weight] + [bias, residual].compactMap { $0 }) {
-                    cmlx_kernel_conv($0, self.handle, weight.handle, bias?.handle, residual?.handle, lo, hi, n)
+        return withInt32(stride) { s, _ in
+            withInt32(padding.map(\.0)) { lo, n in
+                withInt32(padding.map(\.1)) { hi, _ in
+                    Tensor.op([self, weight] + [bias, residual].compactMap { $0 }) {
+                        cmlx_kernel_conv($0, self.handle, weight.handle, bias?.handle, residual?.handle, s, lo, hi, n)
+                    }
                 }
             }
         }

@@ -300,3 +300,33 @@ extension CPUKernelTests {
         }, at: [x, w], atol: 1e-3)
     }
 }
+
+extension CPUKernelTests {
+    /// Strided convolutions: the SDXL downsample (3×3, stride 2, right/bottom pad), the temporal VAE's
+    /// time stride (taps and Winograd), a mixed stride; forward and gradients against MLX's convolution.
+    func testStridedConvolutionKernels() throws {
+        let cases: [([Int], [Int], [Int], [(Int, Int)])] = [
+            ([2, 9, 8, 5], [4, 3, 3, 5], [2, 2], [(0, 1), (0, 1)]),                    // SDXL Downsample2D
+            ([1, 7, 5, 4, 3], [5, 3, 3, 3, 3], [2, 1, 1], [(1, 0), (1, 1), (1, 1)]),    // time stride, taps
+            ([1, 6, 5, 7, 32], [32, 3, 3, 3, 32], [2, 1, 1], [(1, 0), (1, 1), (1, 1)]), // time stride, Winograd
+            ([1, 5, 9, 11, 3], [4, 1, 3, 2, 3], [1, 3, 2], [(0, 0), (1, 2), (0, 1)]),   // mixed strides
+            // Output blocks (64 rows at 2048 channels) that start inside an output row / plane, and a
+            // weight gradient whose two threads split an output row (2156 rows).
+            ([1, 12, 30, 8], [2048, 3, 3, 8], [2, 2], [(1, 1), (1, 1)]),
+            ([1, 5, 7, 9, 4], [2048, 3, 3, 3, 4], [2, 1, 1], [(2, 0), (1, 1), (1, 1)]),
+            ([1, 99, 88, 2], [3, 3, 3, 2], [2, 2], [(0, 1), (0, 1)]),
+        ]
+        for (xs, ws, stride, pad) in cases {
+            let n = xs.count - 2
+            let x = random(xs, 71, scale: 1), w = random(ws, 72, scale: 0.2), b = random([ws[0]], 73, scale: 0.1)
+            let conv: ([Tensor]) -> Tensor = {
+                $0[0].convolved(with: $0[1], bias: $0[2], stride: stride, padding: pad, dilation: Array(repeating: 1, count: n), groups: 1)
+            }
+            let r = try both { conv([x, w, b]) }
+            for a in 0..<n { XCTAssertEqual(r.kernel.dim(1 + a), (xs[1 + a] + pad[a].0 + pad[a].1 - ws[1 + a]) / stride[a] + 1) }
+            try assertClose(r.kernel, r.composed, atol: 2e-5, rtol: 1e-5, "strided conv \(xs) * \(ws) / \(stride)")
+            let probe = random(r.kernel.shape, 74, scale: 1)
+            try assertGradientsMatchComposed({ [(conv($0) * probe).square().sum()] }, at: [x, w, b], atol: 1e-3)
+        }
+    }
+}

@@ -152,10 +152,11 @@ int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_arra
 int cmlx_kernel_rms_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, float eps);
 /** x + gate·o, x and o [B, N, C], gate [B, 1, C]. */
 int cmlx_kernel_gated_residual(cmlx_array* out, cmlx_array x, cmlx_array gate, cmlx_array o);
-/** Stride-1 undilated ungrouped 2-D/3-D convolution, channels last, weight [Cout, k…, Cin]; bias and
- *  residual (added to the output) may be NULL: one GEMM per kernel tap over the padded grid, no im2col. */
-int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, cmlx_array residual, const int* pad_lo,
-                     const int* pad_hi, int nspatial);
+/** Undilated ungrouped 2-D/3-D convolution, channels last, weight [Cout, k…, Cin]; stride, pad_lo,
+ *  pad_hi per spatial axis; bias and residual (added to the output) may be NULL. No im2col: Winograd
+ *  F(2×2, 3×3) for 3×3 spatial kernels, otherwise one GEMM per kernel tap over the padded input. */
+int cmlx_kernel_conv(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, cmlx_array residual, const int* stride,
+                     const int* pad_lo, const int* pad_hi, int nspatial);
 /** Nearest-neighbour ×2 upsampling of channels-last float32 images [N, H, W, C]. */
 int cmlx_kernel_upsample_nearest2x(cmlx_array* out, cmlx_array x);
 /** Softmax over the last axis. */
