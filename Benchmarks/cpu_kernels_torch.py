@@ -22,6 +22,7 @@ def rope(x):
     pairs = x.unflatten(-1, (-1, 2))
     rotated = torch.stack((-pairs[..., 1], pairs[..., 0]), dim=-1).flatten(-2)
     return x * angles.cos() + rotated * angles.sin()
+frame = torch.randn(1, 128, 240, 424, generator=g); wd = torch.randn(128, 128, 3, 3, generator=g) * 0.03
 dy3 = torch.randn(1, 128, 17, 64, 64, generator=g)
 vol_padded = F.pad(vol, (1, 1, 1, 1, 2, 0))
 def conv3d_backward():
@@ -41,6 +42,7 @@ cases = [
     ("attention_cross[6075x40]", lambda: F.scaled_dot_product_attention(qc, kc, kc)),
     ("conv3d_causal[128ch,17x64x64]", lambda: F.conv3d(F.pad(vol, (1, 1, 1, 1, 2, 0)), w3)),
     ("conv3d_causal_backward[128ch,17x64x64]", conv3d_backward),
+    ("conv2d_stride2[128ch,240x424]", lambda: F.conv2d(F.pad(frame, (0, 1, 0, 1)), wd, stride=2)),
     ("conv2d[512ch,64x64]", lambda: F.conv2d(img, w2, padding=1)),
 ]
 only = sys.argv[1] if len(sys.argv) > 1 else ""  # optional name filter

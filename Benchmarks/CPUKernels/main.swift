@@ -25,9 +25,10 @@ let qc = Tensor.normal([1, h, n, d], key: k[7]), kc = Tensor.normal([1, h, 40, d
 let vol = Tensor.normal([1, 17, 64, 64, 128], key: k[1]), w3 = Tensor.normal([128, 3, 3, 3, 128], key: k[2]) * 0.03
 let img = Tensor.normal([1, 64, 64, 512], key: k[3]), w2 = Tensor.normal([512, 3, 3, 512], key: k[4]) * 0.015
 let dy3 = Tensor.normal([1, 17, 64, 64, 128], key: k[5])
+let frame = Tensor.normal([1, 240, 424, 128], key: k[0]), wd = Tensor.normal([128, 3, 3, 128], key: k[1]) * 0.03
 let freqs = Tensor((0..<(d / 2)).map { i in Float(1 / pow(10000.0, Double(2 * i) / Double(d))) })
 let tokens = Tensor.normal([1, 15, 405, c], key: k[6]), packed = Tensor.normal([1, n, 3, h, d], key: k[7])
-try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2, dy3, freqs, tokens, packed])
+try Tensor.eval([wide, x, shift, scale, scores, qs, qt, qc, kc, vol, w3, img, w2, dy3, freqs, tokens, packed, frame, wd])
 /// dL/dx and dL/dw of the causal conv3d for a given dL/dy (the forward is not evaluated: it is linear).
 func conv3dBackward() throws -> [Tensor] {
     try vjp(of: { [$0[0].convolved(with: $0[1], bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1)] },
@@ -46,6 +47,7 @@ let cases: [(String, () throws -> [Tensor])] = [
     ("attention_cross[6075x40]", { [scaledDotProductAttention(queries: qc, keys: kc, values: kc, scale: 0.1178)] }),
     ("conv3d_causal[128ch,17x64x64]", { [vol.convolved(with: w3, bias: nil, stride: [1, 1, 1], padding: [(2, 0), (1, 1), (1, 1)], dilation: [1, 1, 1], groups: 1)] }),
     ("conv3d_causal_backward[128ch,17x64x64]", conv3dBackward),
+    ("conv2d_stride2[128ch,240x424]", { [frame.convolved(with: wd, bias: nil, stride: [2, 2], padding: [(0, 1), (0, 1)], dilation: [1, 1], groups: 1)] }),
     ("conv2d[512ch,64x64]", { [img.convolved(with: w2, bias: nil, stride: [1, 1], padding: [(1, 1), (1, 1)], dilation: [1, 1], groups: 1)] }),
 ]
 let only = CommandLine.arguments.dropFirst().first  // optional name filter

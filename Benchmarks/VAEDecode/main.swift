@@ -5,15 +5,19 @@ import Foundation
 import MLXTensor
 import OpenSora
 
+// Optional: latent frames (default 15 = 51 frames) and an MLX buffer-cache cap in MB (default: MLX's).
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let latentFrames = arguments.first ?? 15
+if arguments.count > 1 { Runtime.setCacheLimit(arguments[1] << 20) }
 let vae = try VideoVAE(.v1_2)
 try Tensor.eval(vae.namedParameters().map(\.1))
-let z = Tensor.normal([1, 4, 15, 30, 53], key: RandomKey(seed: 0))
+let z = Tensor.normal([1, 4, latentFrames, 30, 53], key: RandomKey(seed: 0))
 try z.eval()
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
 let baseline = Double(usage.ru_maxrss) / 1024
 let start = DispatchTime.now().uptimeNanoseconds
-let x = try vae.decode(z, numFrames: 51)
+let x = try vae.decode(z, numFrames: latentFrames / 5 * 17)
 try x.eval()
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 getrusage(RUSAGE_SELF.rawValue, &usage)

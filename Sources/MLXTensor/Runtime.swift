@@ -21,6 +21,9 @@ public enum Runtime {
     public static func resetPeakMemory() { cmlx_reset_peak_memory() }
     /// Returns cached buffers to the system (after releasing a model, e.g. the text encoder).
     public static func clearCache() { cmlx_clear_cache() }
+    /// Caps the bytes of freed buffers MLX keeps for reuse; returns the previous cap.
+    @discardableResult
+    public static func setCacheLimit(_ bytes: Int) -> Int { Int(cmlx_set_cache_limit(bytes)) }
 
     public static func setCompileEnabled(_ enabled: Bool) throws { try check(cmlx_set_compile_enabled(enabled ? 1 : 0)) }
 }

@@ -219,6 +219,8 @@ size_t cmlx_peak_memory(void);
 size_t cmlx_active_memory(void);
 void cmlx_reset_peak_memory(void);
 void cmlx_clear_cache(void);
+/** Bytes of freed buffers MLX keeps for reuse (returns the previous limit). */
+size_t cmlx_set_cache_limit(size_t bytes);
 /** "0.32.4" */
 const char* cmlx_version(void);
 
