@@ -2,11 +2,13 @@
 // is one GEMM over a strided view of it; 3×3 spatial kernels go by Winograd F(2×2, 3×3).
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 #include "cpu_blas.hpp"
 #include "cpu_kernels.hpp"
 #include "cpu_parallel.hpp"
+#include "cpu_scratch.hpp"
 
 namespace cmlx::kernels {
 
@@ -39,12 +41,12 @@ struct ConvGrid {
     size_t shift(int dt, int dh, int dw) const { return dt * plane + dh * Wp + dw; }
 
     /// One sample [T, H, W, c] zero-padded (padded_rows() × c): x itself when unpadded(), else copied
-    /// into `buffer`.
-    const float* pad(const float* x, std::vector<float>& buffer, size_t c) const {
+    /// into `buffer` (allocated on first use, zero-filled by the system; later samples refill it).
+    const float* pad(const float* x, std::unique_ptr<cpu::Temporary>& buffer, size_t c) const {
         if (unpadded()) return x;
-        buffer.resize(padded_rows() * c);
-        float* padded = buffer.data();
-        std::fill(padded, padded + padded_rows() * c, 0.0f);
+        if (buffer) std::fill(buffer->data(), buffer->data() + padded_rows() * c, 0.0f);
+        else buffer = std::make_unique<cpu::Temporary>(padded_rows() * c);
+        float* padded = buffer->data();
         cpu::ThreadPool::shared().parallel_for(T * H, 16, [&](size_t lo, size_t hi) {
             for (size_t r = lo; r < hi; r++) {
                 size_t t = r / H, h = r % H;
@@ -104,14 +106,14 @@ void conv3d_taps(const float* x, const float* w, const float* bias, const float*
     // GEMM per tap streamed the accumulator through memory once per tap (0.46 s vs 0.33 s at 128 ch).
     const size_t block = std::max<size_t>(64, (size_t(1) << 17) / std::max<size_t>(cout, 1));
     const size_t rows = g.rows(), blocks = (rows + block - 1) / block, lda = g.step() * cin;
-    std::vector<float> buffer;
+    std::unique_ptr<cpu::Temporary> buffer;
     for (size_t b = 0; b < n; b++) {
         float* yb = y + b * g.outputs() * cout;
         const float* rb = residual ? residual + b * g.outputs() * cout : nullptr;
         const float* padded = g.pad(x + b * g.T * g.H * g.W * cin, buffer, cin);
         with_single_threaded_blas([&] {
             pool.parallel_for(blocks, 1, [&](size_t lo, size_t hi) {
-                std::vector<float> acc(block * cout);
+                float* acc = cpu::reusable(cpu::Reusable::accumulator, block * cout);
                 for (size_t k = lo; k < hi; k++) {
                     const size_t r0 = k * block, m = std::min(block, rows - r0);
                     // One GEMM per tap and run: acc[p, :] (+)= padded[input(p) + shift(tap), :] · w[:, tap, :]ᵀ
@@ -122,10 +124,10 @@ void conv3d_taps(const float* x, const float* w, const float* bias, const float*
                                 for (int dw = 0; dw < kernel[2]; dw++, tap++)
                                     cblas_sgemm(RowMajor, NoTrans, Trans, int(count), int(cout), int(cin), 1.0f,
                                                 &padded[(input + g.shift(dt, dh, dw)) * cin], int(lda), w + tap * cin, int(g.taps * cin),
-                                                tap == 0 ? 0.0f : 1.0f, &acc[(row - r0) * cout], int(cout));
+                                                tap == 0 ? 0.0f : 1.0f, acc + (row - r0) * cout, int(cout));
                     });
                     g.valid_runs(r0, m, [&](size_t row, size_t out, size_t count) {
-                        finish_row(&acc[(row - r0) * cout], bias, rb ? rb + out * cout : nullptr, yb + out * cout, count, cout);
+                        finish_row(acc + (row - r0) * cout, bias, rb ? rb + out * cout : nullptr, yb + out * cout, count, cout);
                     });
                 }
             });
@@ -179,8 +181,9 @@ CMLX_CLONES static void winograd_output_tile(const float* m, size_t m_stride, co
 }
 
 /// U[dt][ξ] = G g Gᵀ per output/input channel pair, as [cout, cin] matrices (read transposed).
-static std::vector<float> winograd_weights(const float* w, size_t kt, size_t cin, size_t cout) {
-    std::vector<float> u(kt * 16 * cout * cin);
+static std::unique_ptr<cpu::Temporary> winograd_weights(const float* w, size_t kt, size_t cin, size_t cout) {
+    auto transformed = std::make_unique<cpu::Temporary>(kt * 16 * cout * cin);
+    float* u = transformed->data();
     const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
     cpu::ThreadPool::shared().parallel_for(cout * kt, 1, [&](size_t lo, size_t hi) {
         for (size_t r = lo; r < hi; r++) {
@@ -197,7 +200,7 @@ static std::vector<float> winograd_weights(const float* w, size_t kt, size_t cin
             }
         }
     });
-    return u;
+    return transformed;
 }
 
 /// Points `*tile` at the 4×4×c input tile whose top-left lies at padded (frame, row, col) of one
@@ -228,7 +231,8 @@ void conv3d_winograd(const float* x, const float* w, const float* bias, const fl
     const int stride[3] = {int(time_stride), 1, 1};
     const ConvGrid g(in_size, kernel, stride, pad_lo, pad_hi);
     const size_t kt = kernel[0], tiles_h = (g.Ho + 1) / 2, tiles_w = (g.Wo + 1) / 2, tiles = g.To * tiles_h * tiles_w;
-    const std::vector<float> u = winograd_weights(w, kt, cin, cout);
+    const auto transformed = winograd_weights(w, kt, cin, cout);
+    const float* u = transformed->data();
     // Tiles in blocks: wide channels want more tiles per block to reuse each U matrix (measured 32..256).
     const size_t block = std::clamp<size_t>(cin * cout / 1024, 32, 512), blocks = (tiles + block - 1) / block;
     for (size_t b = 0; b < n; b++) {
@@ -237,25 +241,27 @@ void conv3d_winograd(const float* x, const float* w, const float* bias, const fl
         const float* rb = residual ? residual + b * g.outputs() * cout : nullptr;
         with_single_threaded_blas([&] {
             pool.parallel_for(blocks, 1, [&](size_t lo, size_t hi) {
-                std::vector<float> v(16 * block * cin), m(16 * block * cout), scratch(16 * cin);
+                float* v = cpu::reusable(cpu::Reusable::winograd_input, 16 * block * cin);
+                float* m = cpu::reusable(cpu::Reusable::winograd_product, 16 * block * cout);
+                float* scratch = cpu::reusable(cpu::Reusable::tile, 16 * cin);
                 for (size_t k = lo; k < hi; k++) {
                     const size_t t0 = k * block, count = std::min(block, tiles - t0);
                     for (size_t dt = 0; dt < kt; dt++) {
                         for (size_t j = 0; j < count; j++) {
                             size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
                             const float* d;
-                            size_t row = winograd_tile(xb, g, cin, long(t * g.st + dt), long(2 * th), long(2 * tw), scratch.data(), &d);
-                            winograd_input_tile(d, row, &v[j * cin], block * cin, cin);
+                            size_t row = winograd_tile(xb, g, cin, long(t * g.st + dt), long(2 * th), long(2 * tw), scratch, &d);
+                            winograd_input_tile(d, row, v + j * cin, block * cin, cin);
                         }
                         for (size_t xi = 0; xi < 16; xi++)
-                            cblas_sgemm(RowMajor, NoTrans, Trans, int(count), int(cout), int(cin), 1.0f, &v[xi * block * cin], int(cin),
-                                        &u[(dt * 16 + xi) * cout * cin], int(cin), dt == 0 ? 0.0f : 1.0f, &m[xi * block * cout],
+                            cblas_sgemm(RowMajor, NoTrans, Trans, int(count), int(cout), int(cin), 1.0f, v + xi * block * cin, int(cin),
+                                        u + (dt * 16 + xi) * cout * cin, int(cin), dt == 0 ? 0.0f : 1.0f, m + xi * block * cout,
                                         int(cout));
                     }
                     for (size_t j = 0; j < count; j++) {
                         size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
                         size_t out = (t * g.Ho + 2 * th) * g.Wo + 2 * tw;
-                        winograd_output_tile(&m[j * cout], block * cout, bias, rb ? rb + out * cout : nullptr, yb + out * cout,
+                        winograd_output_tile(m + j * cout, block * cout, bias, rb ? rb + out * cout : nullptr, yb + out * cout,
                                              g.Wo * cout, 2 * th + 1 < g.Ho, 2 * tw + 1 < g.Wo, cout);
                     }
                 }
@@ -269,7 +275,8 @@ void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, co
     auto& pool = cpu::ThreadPool::shared();
     const ConvGrid g(in_size, kernel, stride, pad_lo, pad_hi);
     const size_t rows = g.rows(), ldb = g.step() * cin;
-    std::vector<float> buffer, dy_grid(g.spatial_stride() || g.unpadded() ? 0 : rows * cout);
+    std::unique_ptr<cpu::Temporary> buffer, dy_grid;
+    if (!g.spatial_stride() && !g.unpadded()) dy_grid = std::make_unique<cpu::Temporary>(rows * cout);
     std::fill(dw, dw + cout * g.taps * cin, 0.0f);
     std::mutex merge;
     for (size_t b = 0; b < n; b++) {
@@ -277,27 +284,27 @@ void conv3d_weight_grad(const float* x, const float* dy, float* dw, size_t n, co
         const float* dyb = dy + b * g.outputs() * cout;
         if (!g.spatial_stride() && !g.unpadded()) {
             // dy laid over the grid, zero at the padding positions, so a tap is one GEMM per run.
-            std::fill(dy_grid.begin(), dy_grid.end(), 0.0f);
+            if (b > 0) std::fill(dy_grid->data(), dy_grid->data() + rows * cout, 0.0f);
             g.valid_runs(0, rows, [&](size_t row, size_t out, size_t count) {
-                std::memcpy(&dy_grid[row * cout], dyb + out * cout, count * cout * sizeof(float));
+                std::memcpy(dy_grid->data() + row * cout, dyb + out * cout, count * cout * sizeof(float));
             });
-            dyb = dy_grid.data();
+            dyb = dy_grid->data();
         }
         // Each thread sums its share of the rows for every tap: dw[:, tap, :] += dyᵀ · padded[input + shift(tap)].
         with_single_threaded_blas([&] {
             pool.parallel_for(rows, 1024, [&](size_t lo, size_t hi) {
-                std::vector<float> part(cout * g.taps * cin, 0.0f);
+                cpu::Temporary part(cout * g.taps * cin);  // zero-filled
                 g.runs(lo, hi - lo, [&](size_t row, size_t count, size_t input) {
                     size_t tap = 0;
                     for (int dt = 0; dt < kernel[0]; dt++)
                         for (int dh = 0; dh < kernel[1]; dh++)
                             for (int dwi = 0; dwi < kernel[2]; dwi++, tap++)
                                 cblas_sgemm(RowMajor, Trans, NoTrans, int(cout), int(cin), int(count), 1.0f, dyb + row * cout, int(cout),
-                                            &padded[(input + g.shift(dt, dh, dwi)) * cin], int(ldb), 1.0f, &part[tap * cin],
+                                            &padded[(input + g.shift(dt, dh, dwi)) * cin], int(ldb), 1.0f, part.data() + tap * cin,
                                             int(g.taps * cin));
                 });
                 std::lock_guard<std::mutex> lock(merge);
-                for (size_t i = 0; i < part.size(); i++) dw[i] += part[i];
+                for (size_t i = 0; i < cout * g.taps * cin; i++) dw[i] += part.data()[i];
             });
         });
     }

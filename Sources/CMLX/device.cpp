@@ -6,12 +6,16 @@
 #include <cstdlib>
 using namespace cmlx;
 
+/// glibc's threshold above which malloc maps buffers straight from the system (and returns them on
+/// free). Its default adapts upward to the largest block freed, then keeps blocks below that in the
+/// heap, where multi-megabyte activations fragment it. Fixed here: 32 MB for the transformer (its
+/// 28 MB activations reuse heap memory without page faults: block pair 2.84 s vs 3.26 s at 1 MB), and
+/// lowered by stages that stream through large activations once (the VAE decode: peak RSS 3.2 → 2.6 GB).
+static size_t mmap_threshold = 32u << 20;
+
 #if defined(__GLIBC__)
-/// Buffers of 1 MB and up always come from mmap, so freed activations go back to the system: glibc
-/// otherwise raises its mmap threshold to the largest freed block (up to 32 MB) and keeps such blocks
-/// in the heap — the 240p VAE decode peaked 0.5 GB higher that way. MALLOC_MMAP_THRESHOLD_ still wins.
-[[gnu::constructor]] static void return_large_buffers_to_the_system() {
-    if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) mallopt(M_MMAP_THRESHOLD, 1 << 20);
+[[gnu::constructor]] static void fix_mmap_threshold() {
+    if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) mallopt(M_MMAP_THRESHOLD, int(mmap_threshold));
 }
 #endif
 
@@ -34,6 +38,14 @@ size_t cmlx_active_memory(void) { return mx::get_active_memory(); }
 void cmlx_reset_peak_memory(void) { mx::reset_peak_memory(); }
 void cmlx_clear_cache(void) { mx::clear_cache(); }
 size_t cmlx_set_cache_limit(size_t bytes) { return mx::set_cache_limit(bytes); }
+
+size_t cmlx_set_mmap_threshold(size_t bytes) {
+    size_t previous = mmap_threshold;
+#if defined(__GLIBC__)
+    if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr && mallopt(M_MMAP_THRESHOLD, int(bytes)) == 1) mmap_threshold = bytes;
+#endif
+    return previous;
+}
 const char* cmlx_version(void) { return mx::version(); }
 
 }  // extern "C"

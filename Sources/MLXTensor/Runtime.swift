@@ -25,5 +25,14 @@ public enum Runtime {
     @discardableResult
     public static func setCacheLimit(_ bytes: Int) -> Int { Int(cmlx_set_cache_limit(bytes)) }
 
+    /// Runs `body` with buffers of 1 MB and up mapped from and returned to the system directly, for
+    /// stages that stream through large activations once (VAE decode): the heap would keep them.
+    /// Elsewhere the threshold is 32 MB, where the transformer's activations reuse heap memory.
+    public static func returningLargeBuffers<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = cmlx_set_mmap_threshold(1 << 20)
+        defer { cmlx_set_mmap_threshold(previous) }
+        return try body()
+    }
+
     public static func setCompileEnabled(_ enabled: Bool) throws { try check(cmlx_set_compile_enabled(enabled ? 1 : 0)) }
 }

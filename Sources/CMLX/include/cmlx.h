@@ -221,6 +221,9 @@ void cmlx_reset_peak_memory(void);
 void cmlx_clear_cache(void);
 /** Bytes of freed buffers MLX keeps for reuse (returns the previous limit). */
 size_t cmlx_set_cache_limit(size_t bytes);
+/** Buffers of at least `bytes` are mapped from and returned to the system directly (glibc; a no-op
+ *  elsewhere or when MALLOC_MMAP_THRESHOLD_ is set). Returns the previous threshold. */
+size_t cmlx_set_mmap_threshold(size_t bytes);
 /** "0.32.4" */
 const char* cmlx_version(void);
 

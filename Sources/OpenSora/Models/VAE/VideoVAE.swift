@@ -71,6 +71,10 @@ public final class VideoVAE: Module {
     /// Normalised latents [B, 4, T', h, w] → pixels [B, 3, numFrames, 8h, 8w]: temporal decode per
     /// 5-latent chunk with num_frames = min(17, remaining), then the spatial decoder in micro-batches.
     public func decode(_ z: Tensor, numFrames: Int) throws -> Tensor {
+        try Runtime.returningLargeBuffers { try decodeClips(z, numFrames: numFrames) }
+    }
+
+    private func decodeClips(_ z: Tensor, numFrames: Int) throws -> Tensor {
         try z.checked()
         guard z.ndim == 5, z.dim(1) == latentChannels, z.shape.allSatisfy({ $0 > 0 }) else {
             throw OpenSoraError.invalidInput("video VAE: latents have shape \(z.shape); expected [B, \(latentChannels), T, h, w]")
@@ -92,7 +96,7 @@ public final class VideoVAE: Module {
         } else {
             pieces.append(try spatial.decode(temporal.decode(denormalised, numFrames: numFrames)))
         }
-        return Tensor.concatenate(pieces, axis: 2)
+        return try Tensor.concatenate(pieces, axis: 2).eval()
     }
 
     /// Latent frames for `frames` pixel frames (1→1, 17→5, 51→15, 18→6, 40→12).
