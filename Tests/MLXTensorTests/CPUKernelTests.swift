@@ -183,6 +183,11 @@ extension CPUKernelTests {
 }
 
 extension CPUKernelTests {
+    /// [N, spatial…, Cout] of a channels-last convolution of input shape `xs` by weight shape `ws`.
+    func convolutionOutput(_ xs: [Int], _ ws: [Int], stride: [Int], padding: [(Int, Int)]) -> [Int] {
+        [xs[0]] + (0..<(xs.count - 2)).map { a in (xs[1 + a] + padding[a].0 + padding[a].1 - ws[1 + a]) / stride[a] + 1 } + [ws[0]]
+    }
+
     /// The convolution's gradients are kernels too (dx: the flipped convolution; dw: one GEMM per tap):
     /// checked against MLX's own convolution gradient and central differences, causal 3-D and 2-D,
     /// with bias and residual, and with padding wider than the kernel (MLX's transpose convolution).
@@ -194,9 +199,7 @@ extension CPUKernelTests {
         ]
         for (xs, ws, pad) in cases {
             let n = xs.count - 2
-            var outShape = [xs[0]]
-            for a in 0..<n { outShape.append(xs[1 + a] + pad[a].0 + pad[a].1 - ws[1 + a] + 1) }
-            outShape.append(ws[0])
+            let outShape = convolutionOutput(xs, ws, stride: Array(repeating: 1, count: n), padding: pad)
             let x = random(xs, 31, scale: 1), w = random(ws, 32, scale: 0.3), b = random([ws[0]], 33, scale: 0.1)
             let residual = random(outShape, 34, scale: 1), probe = random(outShape, 35, scale: 1)
             let f: ([Tensor]) -> [Tensor] = {
@@ -282,9 +285,7 @@ extension CPUKernelTests {
         ]
         for (xs, ws, pad) in cases {
             let n = xs.count - 2
-            var outShape = [xs[0]]
-            for a in 0..<n { outShape.append(xs[1 + a] + pad[a].0 + pad[a].1 - ws[1 + a] + 1) }
-            outShape.append(ws[0])
+            let outShape = convolutionOutput(xs, ws, stride: Array(repeating: 1, count: n), padding: pad)
             let x = random(xs, 61, scale: 1), w = random(ws, 62, scale: 0.1), b = random([ws[0]], 63, scale: 0.1)
             let residual = random(outShape, 64, scale: 1)
             let r = try both { x.convolved(with: w, bias: b, stride: Array(repeating: 1, count: n), padding: pad,
@@ -323,7 +324,7 @@ extension CPUKernelTests {
                 $0[0].convolved(with: $0[1], bias: $0[2], stride: stride, padding: pad, dilation: Array(repeating: 1, count: n), groups: 1)
             }
             let r = try both { conv([x, w, b]) }
-            for a in 0..<n { XCTAssertEqual(r.kernel.dim(1 + a), (xs[1 + a] + pad[a].0 + pad[a].1 - ws[1 + a]) / stride[a] + 1) }
+            XCTAssertEqual(r.kernel.shape, convolutionOutput(xs, ws, stride: stride, padding: pad))
             try assertClose(r.kernel, r.composed, atol: 2e-5, rtol: 1e-5, "strided conv \(xs) * \(ws) / \(stride)")
             let probe = random(r.kernel.shape, 74, scale: 1)
             try assertGradientsMatchComposed({ [(conv($0) * probe).square().sum()] }, at: [x, w, b], atol: 1e-3)
