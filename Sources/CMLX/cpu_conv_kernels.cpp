@@ -19,10 +19,10 @@ namespace cmlx::kernels {
 /// a view of stride sw·c within each output row.
 struct ConvGrid {
     size_t T, H, W, Tp, Hp, Wp, To, Ho, Wo, st, sh, sw, plane, taps, slack;
-    const int *kernel, *pad_lo;
+    const int* pad_lo;
 
     ConvGrid(const int* in_size, const int* kernel, const int* stride, const int* pad_lo, const int* pad_hi)
-        : T(in_size[0]), H(in_size[1]), W(in_size[2]), st(stride[0]), sh(stride[1]), sw(stride[2]), kernel(kernel), pad_lo(pad_lo) {
+        : T(in_size[0]), H(in_size[1]), W(in_size[2]), st(stride[0]), sh(stride[1]), sw(stride[2]), pad_lo(pad_lo) {
         Tp = T + pad_lo[0] + pad_hi[0], Hp = H + pad_lo[1] + pad_hi[1], Wp = W + pad_lo[2] + pad_hi[2];
         To = (Tp - kernel[0]) / st + 1, Ho = (Hp - kernel[1]) / sh + 1, Wo = (Wp - kernel[2]) / sw + 1;
         plane = Hp * Wp, taps = size_t(kernel[0]) * kernel[1] * kernel[2];
@@ -244,11 +244,13 @@ void conv3d_winograd(const float* x, const float* w, const float* bias, const fl
                 float* v = cpu::reusable(cpu::Reusable::winograd_input, 16 * block * cin);
                 float* m = cpu::reusable(cpu::Reusable::winograd_product, 16 * block * cout);
                 float* scratch = cpu::reusable(cpu::Reusable::tile, 16 * cin);
+                struct Tile { size_t t, th, tw; };  // output frame and 2×2 tile row/column
+                auto locate = [&](size_t tile) { return Tile{tile / (tiles_h * tiles_w), (tile / tiles_w) % tiles_h, tile % tiles_w}; };
                 for (size_t k = lo; k < hi; k++) {
                     const size_t t0 = k * block, count = std::min(block, tiles - t0);
                     for (size_t dt = 0; dt < kt; dt++) {
                         for (size_t j = 0; j < count; j++) {
-                            size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
+                            auto [t, th, tw] = locate(t0 + j);
                             const float* d;
                             size_t row = winograd_tile(xb, g, cin, long(t * g.st + dt), long(2 * th), long(2 * tw), scratch, &d);
                             winograd_input_tile(d, row, v + j * cin, block * cin, cin);
@@ -259,7 +261,7 @@ void conv3d_winograd(const float* x, const float* w, const float* bias, const fl
                                         int(cout));
                     }
                     for (size_t j = 0; j < count; j++) {
-                        size_t tile = t0 + j, t = tile / (tiles_h * tiles_w), th = (tile / tiles_w) % tiles_h, tw = tile % tiles_w;
+                        auto [t, th, tw] = locate(t0 + j);
                         size_t out = (t * g.Ho + 2 * th) * g.Wo + 2 * tw;
                         winograd_output_tile(m + j * cout, block * cout, bias, rb ? rb + out * cout : nullptr, yb + out * cout,
                                              g.Wo * cout, 2 * th + 1 < g.Ho, 2 * tw + 1 < g.Wo, cout);

@@ -1,9 +1,9 @@
 // Custom MLX primitives backed by cpu_kernels: they evaluate on CPU streams with the vectorised,
-// multi-threaded kernels, and differentiate through the composed MLX expression they replace.
+// multi-threaded kernels; RoPE and the transpose differentiate by their inverse (the kernel again),
+// the others through the composed MLX expression they replace. Convolution: cpu_conv_primitives.cpp.
 #include "cpu_kernels.hpp"
 #include "kernel_primitive.hpp"
 
-#include <numeric>
 #include <optional>
 
 using namespace cmlx;
