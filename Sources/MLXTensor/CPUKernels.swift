@@ -25,8 +25,11 @@ extension Tensor {
         if CPUKernels.applies(to: self), shift.dtype == .float32, scale.dtype == .float32 {
             return Tensor.op(self, shift, scale) { cmlx_kernel_layer_norm_modulate($0, self.handle, shift.handle, scale.handle, eps) }
         }
-        return layerNorm(eps: eps) * (1 + scale) + shift
+        return layerNorm(eps: eps).modulated(shift: shift, scale: scale)
     }
+
+    /// t2i_modulate: x·(1 + scale) + shift (adaLN's modulation, the fused kernel's composed form).
+    public func modulated(shift: Tensor, scale: Tensor) -> Tensor { self * (1 + scale) + shift }
 
     /// self + gate·o with gate [B, 1, C] against self/o [B, N, C] (adaLN's gated residual), one pass on the CPU.
     public func addingGated(_ o: Tensor, gate: Tensor) -> Tensor {

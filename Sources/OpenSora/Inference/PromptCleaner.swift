@@ -1,5 +1,5 @@
 // Reference: opensora/models/text_encoder/t5.py@v1.2.0 (clean_caption, basic_clean, text_preprocessing);
-// spec/t5.md §2. Python `re` patterns are ported to ICU (NSRegularExpression) verbatim.
+// spec/t5.md §2, spec/inference.md §6.6. Python `re` patterns run verbatim through PythonRegex.
 import Foundation
 
 /// The caption cleaner Open-Sora applies (twice) to prompts before T5: URL-decoding, lower-casing,
@@ -10,7 +10,7 @@ public enum PromptCleaner {
     public static func preprocess(_ text: String) -> String { clean(clean(text)) }
 
     public static func clean(_ caption: String) -> String {
-        var c = unquotePlus(caption).trimmingPythonWhitespace().lowercased()
+        var c = unquotePlus(caption).trimmingPythonWhitespace().pythonLowercased()
         c = c.replacingOccurrences(of: "<person>", with: "person")
         c = sub(#"\b((?:https?:(?:\/{1,3}|[a-zA-Z0-9%])|[a-zA-Z0-9.\-]+[.](?:com|co|ru|net|org|edu|gov|it)[\w/-]*\b\/?(?!@)))"#, "", c)
         c = sub(#"\b((?:www:(?:\/{1,3}|[a-zA-Z0-9%])|[a-zA-Z0-9.\-]+[.](?:com|co|ru|net|org|edu|gov|it)[\w/-]*\b\/?(?!@)))"#, "", c)
@@ -99,27 +99,23 @@ public enum PromptCleaner {
         return String(decoding: out, as: UTF8.self)
     }
 
-    nonisolated(unsafe) private static var cache = [String: NSRegularExpression]()  // guarded by `lock`
+    /// Patterns are constants of this file, compiled once; a failure here is a programming error.
+    nonisolated(unsafe) private static var compiled = [String: PythonRegex]()  // guarded by `lock`
     private static let lock = NSLock()
 
-    static func regex(_ pattern: String) -> NSRegularExpression {
-        lock.lock()
-        defer { lock.unlock() }
-        if let r = cache[pattern] { return r }
-        // The patterns are constants of this file: a failure here is a programming error.
-        let r = try! NSRegularExpression(pattern: pattern, options: [.useUnicodeWordBoundaries])
-        cache[pattern] = r
-        return r
+    static func regex(_ pattern: String) -> PythonRegex {
+        lock.withLock {
+            if let r = compiled[pattern] { return r }
+            let r = try! PythonRegex(pattern)
+            compiled[pattern] = r
+            return r
+        }
     }
 
-    /// re.sub(pattern, template, s) with ICU's `$1` group syntax in the template.
-    static func sub(_ pattern: String, _ template: String, _ s: String) -> String {
-        regex(pattern).stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
-    }
+    /// re.sub(pattern, template, s) with Python's character classes.
+    static func sub(_ pattern: String, _ template: String, _ s: String) -> String { regex(pattern).sub(template, s) }
 
-    static func matches(_ pattern: String, _ s: String) -> Int {
-        regex(pattern).numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s))
-    }
+    static func matches(_ pattern: String, _ s: String) -> Int { regex(pattern).count(in: s) }
 }
 
 extension String {
@@ -129,5 +125,23 @@ extension String {
         while let f = scalars.first, f.properties.isWhitespace || (0x1C...0x1F).contains(f.value) { scalars.removeFirst() }
         while let l = scalars.last, l.properties.isWhitespace || (0x1C...0x1F).contains(l.value) { scalars.removeLast() }
         return String(scalars)
+    }
+
+    /// Python's str.lower(): full lowercase mappings, and capital sigma becomes final sigma (ς) after a
+    /// cased letter when no cased letter follows (case-ignorable characters skipped both ways).
+    func pythonLowercased() -> String {
+        let scalars = Array(unicodeScalars)
+        var out = String.UnicodeScalarView()
+        for (i, u) in scalars.enumerated() {
+            guard u == "\u{03A3}" else {
+                out.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+                continue
+            }
+            let before = scalars[..<i].last { !$0.properties.isCaseIgnorable }
+            let after = scalars[(i + 1)...].first { !$0.properties.isCaseIgnorable }
+            let final = before?.properties.isCased == true && after?.properties.isCased != true
+            out.append(final ? "\u{03C2}" : "\u{03C3}")
+        }
+        return String(out)
     }
 }

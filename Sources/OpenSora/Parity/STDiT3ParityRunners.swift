@@ -36,7 +36,13 @@ struct STDiT3LayersRunner: ParityRunner {
         }
         func lengths() -> [Int]? { (call["mask"] as? [Int]) }
 
-        switch caseName {
+        // Cases are named `<piece>` or `<piece>_<variant>`; the piece decides what runs.
+        let pieces = ["timestep_embedder", "size_embedder", "pos_embed_2d", "rope_T", "t2i_modulate", "caption_embedder",
+                      "attention_qknorm", "cross_attention", "final_layer", "block_"]
+        guard let piece = pieces.first(where: { caseName.hasPrefix($0) }) else {
+            throw ParityError.malformed(f.name, "stdit3.layers case '\(caseName)' is not known (pieces: \(pieces.joined(separator: ", ")))")
+        }
+        switch piece {
         case "timestep_embedder":
             let m = TimestepEmbedder(hiddenSize: try int(config, "hidden_size"), frequencyDimensions: try int(config, "frequency_embedding_size"))
             try load(m)
@@ -46,42 +52,42 @@ struct STDiT3LayersRunner: ParityRunner {
             let m = SizeEmbedder(hiddenSize: try int(config, "hidden_size"), frequencyDimensions: try int(config, "frequency_embedding_size"))
             try load(m)
             return .tensors(["emb": m(try f.input("s"), batch: try int(call, "bs"))])
-        case let c where c.hasPrefix("pos_embed_2d"):
+        case "pos_embed_2d":
             let scale = try (call["scale"] as? Double) ?? Double(int(call, "scale"))
             let e = PositionEmbedding2D.embedding(dimensions: try int(config, "dim"), height: try int(call, "h"),
                                                   width: try int(call, "w"), scale: scale, baseSize: call["base_size"] as? Int)
             return .tensors(["emb": e])
-        case let c where c.hasPrefix("rope_T"):
+        case "rope_T":
             let r = RotaryEmbedding(dimensions: try int(config, "dim"))
             try load(r)
             return .tensors(["t": r(try f.input("t"))])
         case "t2i_modulate":
             let x = try f.input("x")
-            return .tensors(["out": x * (1 + (try f.input("scale"))) + (try f.input("shift"))])
-        case "caption_embedder", "caption_embedder_drop":
+            return .tensors(["out": x.modulated(shift: try f.input("shift"), scale: try f.input("scale"))])
+        case "caption_embedder":
             let m = CaptionEmbedder(captionChannels: try int(config, "in_channels"), hiddenSize: try int(config, "hidden_size"),
                                     tokenCount: try int(config, "token_num"), dropProbability: 0.1)
             try load(m)
             let drop = f.inputs["force_drop_ids"].map { $0 .== Tensor(1, dtype: $0.dtype) }
             return .tensors(["out": m(try f.input("caption"), drop: drop)])
-        case "attention_qknorm", "attention_qknorm_rope":
+        case "attention_qknorm":
             let dim = try int(config, "dim"), heads = try int(config, "num_heads")
             let m = SelfAttention(dimensions: dim, headCount: heads, qkNorm: config["qk_norm"] as? Bool ?? true,
                                   rope: try rope(headDimension: dim / heads))
             try load(m)
             return .tensors(["out": m(try f.input("x"))])
-        case "cross_attention", "cross_attention_nomask":
+        case "cross_attention":
             let m = CrossAttention(dimensions: try int(config, "d_model"), headCount: try int(config, "num_heads"))
             try load(m)
             return .tensors(["out": m(try f.input("x"), packedCondition: try f.input("cond"), lengths: lengths())])
-        case "final_layer", "final_layer_xmask":
+        case "final_layer":
             let m = FinalLayer(hiddenSize: try int(config, "hidden_size"), patchVolume: try int(config, "num_patch"),
                                outChannels: try int(config, "out_channels"))
             try load(m)
             let out = m(try f.input("x"), t: try f.input("t"), t0: f.inputs["t0"], frameMask: f.inputs["x_mask"],
                         frames: try int(call, "T"), tokensPerFrame: try int(call, "S"))
             return .tensors(["out": out])
-        case "block_spatial", "block_temporal_xmask":
+        case "block_":
             let hidden = try int(config, "hidden_size"), heads = try int(config, "num_heads")
             let temporal = config["temporal"] as? Bool ?? false
             let mlpRatio = config["mlp_ratio"] as? Double ?? 4
@@ -98,7 +104,7 @@ struct STDiT3LayersRunner: ParityRunner {
                             frames: try int(call, "T"), tokensPerFrame: try int(call, "S"))
             return .tensors(["out": out])
         default:
-            throw ParityError.malformed(f.name, "stdit3.layers case '\(caseName)' is not known")
+            throw ParityError.malformed(f.name, "stdit3.layers piece '\(piece)' has no runner")
         }
     }
 }

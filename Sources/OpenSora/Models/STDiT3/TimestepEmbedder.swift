@@ -7,10 +7,32 @@ import NN
 /// f_k = exp(−ln(10000)·k/half) — cos first, unlike the position embedding.
 func frequencyEmbedding(_ s: Tensor, dimensions: Int = 256, maxPeriod: Float = 10000) -> Tensor {
     let half = dimensions / 2
-    // float32 as the reference: (−ln(maxPeriod)·k)/half, then exp.
-    let exponents = Tensor.arange(0, Double(half)) * Float(-Foundation.log(Double(maxPeriod))) / Float(half)
-    let args = s.asType(.float32).reshaped(-1, 1) * exponents.exp().reshaped(1, half)
+    let freqs = Tensor(TimestepFrequencies.table(half: half, maxPeriod: maxPeriod), shape: [1, half])
+    let args = s.asType(.float32).reshaped(-1, 1) * freqs
     return Tensor.concatenate([args.cos(), args.sin()], axis: -1)
+}
+
+/// The reference's frequency table, bit for bit: at t in the thousands one float32 ulp of a frequency
+/// is t·ulp ≈ 1e-4 in cos(t·f) (spec/stdit3.md §4.1), so the table is built on the host the way torch does.
+enum TimestepFrequencies {
+    /// exp(float32(−ln(maxPeriod))·k / half), each step rounded to float32 as torch's CPU ops round.
+    static func table(half: Int, maxPeriod: Float) -> [Float] {
+        let scale = Float(-Foundation.log(Double(maxPeriod)))
+        return (0..<half).map { k in torchExp(scale * Float(k) / Float(half)) }
+    }
+
+    /// torch.exp on float32 (MKL's vsExp): correctly rounded except for a few inputs, where it lands one
+    /// ulp up. Those of the models' table (half 128, max period 10000; measured with torch 2.15 on every
+    /// CPU dispatch level) are listed by input bits; every other entry of that table is the rounded value.
+    static func torchExp(_ x: Float) -> Float {
+        if let bits = torchRoundedUp[x.bitPattern] { return Float(bitPattern: bits) }
+        return Float(Foundation.exp(Double(x)))
+    }
+
+    static let torchRoundedUp: [UInt32: UInt32] = [
+        0xBF5D_0C55: 0x3ED7_E89B,  // k = 12 of 128: exp(−0.8635) = 0.42169650 (rounded: 0.42169648)
+        0xC0F4_12F3: 0x39FF_4FAD,  // k = 106 of 128: exp(−7.6273) = 4.8696753e-4 (rounded: 4.8696750e-4)
+    ]
 }
 
 /// Timestep t → 256 sinusoidal features → Linear → SiLU → Linear (`mlp.0`, `mlp.2`).
