@@ -18,18 +18,13 @@ let keys = RandomKey(seed: 1).split(into: 3)
 let z = Tensor.normal([1, 4, latent.frames, latent.height, latent.width], key: keys[0])
 let y = Tensor.normal([1, 1, 300, config.captionChannels], key: keys[1])
 let textMask = Tensor.concatenate([Tensor.ones([1, 40]), Tensor.zeros([1, 260])], axis: 1)
-let caption = Tensor.concatenate([y, model.nullCaption], axis: 0)
-try Tensor.eval([z, y, textMask, caption])
+try Tensor.eval([z, y, textMask])
+let guided = ClassifierFreeGuidance(model: model, caption: y, captionMask: textMask, fps: Tensor(info.fps), height: 240, width: 426)
 let sampler = RectifiedFlowSampler(stepCount: steps, guidanceScale: 7)
 let start = DispatchTime.now().uptimeNanoseconds
 _ = try sampler.sample(
     z: z, geometry: info.geometry, noise: { _ in z },
-    model: { z, t, frameMask in
-        let out = try model(Tensor.concatenate([z, z], axis: 0), timestep: Tensor.concatenate([t, t], axis: 0), caption: caption,
-                            captionMask: textMask, fps: Tensor(info.fps), height: 240, width: 426)
-        let v = out[.all, 0..<4].split(parts: 2, axis: 0)
-        return (v[0], v[1])
-    })
+    model: guided.callAsFunction)
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
 let perStep = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(steps)

@@ -1,43 +1,48 @@
 import Foundation
 import OpenSora
 
-/// A one-line progress bar on stderr: stage, step i/N, elapsed time and ETA.
-final class TerminalProgress: GenerationProgress {
+/// A one-line progress bar on stderr: stage, step i/N, elapsed time and ETA. Anything else printed
+/// (a saved file, an error) first ends the bar's line, so messages start a line of their own.
+final class TerminalProgress {
     private var stageName = ""
-    private var stageStart = Date()
     private let runStart = Date()
-
-    func stage(_ name: String) {
-        endLine()
-        stageName = name
-        stageStart = Date()
-        FileHandle.standardError.write(Data("[\(clock(Date().timeIntervalSince(runStart)))] \(name)…".utf8))
-        pending = true
-    }
-
-    func step(_ index: Int, of total: Int) {
-        let elapsed = Date().timeIntervalSince(stageStart)
-        let eta = elapsed / Double(index) * Double(total - index)
-        let width = 24, filled = width * index / max(total, 1)
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(stageName) [\(bar)] step \(index)/\(total) elapsed \(clock(elapsed)) ETA \(clock(eta))   ".utf8))
-        pending = true
-    }
-
-    func finished(_ path: String) {
-        endLine()
-        FileHandle.standardError.write(Data("saved \(path)\n".utf8))
-    }
-
     private var pending = false
 
-    private func endLine() {
-        if pending { FileHandle.standardError.write(Data("\n".utf8)) }
+    func handle(_ event: GenerationEvent) -> GenerationControl {
+        switch event {
+        case .stage(let stage):
+            endLine()
+            stageName = stage.description
+            write("[\(clock(Date().timeIntervalSince(runStart)))] \(stageName)…")
+            pending = true
+        case .step(let index, let total, let elapsed):
+            let width = 24, filled = width * index / max(total, 1)
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            write("\r\(stageName) [\(bar)] step \(index)/\(total) elapsed \(clock(elapsed)) ETA \(clock(event.eta ?? 0))   ")
+            pending = true
+        case .video:
+            break
+        }
+        return .proceed
+    }
+
+    func saved(_ path: String) { line("saved \(path)") }
+
+    /// Prints `message` on a line of its own.
+    func line(_ message: String) {
+        endLine()
+        write(message + "\n")
+    }
+
+    func endLine() {
+        if pending { write("\n") }
         pending = false
     }
 
+    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+
     private func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.isFinite ? seconds : 0)
+        let s = Int(seconds.isFinite ? min(max(seconds, 0), 1e9) : 0)
         return String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -85,7 +85,7 @@ public struct RectifiedFlowSampler: Sendable {
                 upper = u
             }
             let (cond, uncond) = try model(z, t, upper)
-            let v = uncond + (cond - uncond) * guidanceScale
+            let v = ClassifierFreeGuidance.combine(cond: cond, uncond: uncond, scale: guidanceScale)
             let step = Step(index: i, timesteps: ts, modelInput: z, frameMask: upper, velocityCond: cond, velocityUncond: uncond)
             let next = i + 1 < schedule.count ? schedule[i + 1] : Array(repeating: 0, count: b)
             let dt = Tensor(zip(ts, next).map { ($0 - $1) / RectifiedFlow.timestepCount })

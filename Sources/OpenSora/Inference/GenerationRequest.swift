@@ -1,7 +1,8 @@
 // Reference: configs/opensora-v1-2/inference/sample.py@v1.2.0 (defaults); spec/inference.md §2.
 
 /// Everything one `generate` run needs besides the models, with the reference's defaults.
-/// Codable: the JSON sidecar written next to each video records it so a video can be reproduced.
+/// Codable: the JSON sidecar written next to each video records it, and a server decodes it from
+/// HTTP — so `validate()` checks every field before anything is planned or allocated.
 public struct GenerationRequest: Codable, Equatable, Sendable {
     public var prompts: [String]
     public var size = VideoSize(height: 240, width: 426)
@@ -15,11 +16,11 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
     public var guidanceScale: Float = 7
     public var aesthetic: Double? = 6.5
     public var motion: Double? = nil
-    public var cameraMotion: String? = nil
+    public var cameraMotion: CameraMotion? = nil
     /// Per prompt, `;`-separated image/video paths (empty = none).
     public var referencePaths: [String] = []
     /// Per prompt, the mask strategy (empty = none).
-    public var maskStrategies: [String] = []
+    public var maskStrategies: [MaskStrategy] = []
     public var loops = 1
     /// Latent frames of the previous clip that condition the next loop (a multiple of 5).
     public var conditionFrameLength = 5
@@ -35,24 +36,104 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
 
     public init(prompts: [String]) { self.prompts = prompts }
 
-    /// Rejects impossible settings with the value and what is accepted.
+    /// Absent keys keep the defaults above (a client sends only what it changes); present ones must
+    /// have the right type. Ranges are `validate()`'s job.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var r = GenerationRequest(prompts: try c.decode([String].self, forKey: .prompts))
+        func take<T: Decodable>(_ key: CodingKeys, _ field: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { field = v }
+        }
+        func takeOptional<T: Decodable>(_ key: CodingKeys, _ field: inout T?) throws {
+            if c.contains(key) { field = try c.decodeIfPresent(T.self, forKey: key) }
+        }
+        try take(.size, &r.size)
+        try take(.numFrames, &r.numFrames)
+        try take(.fps, &r.fps)
+        try take(.saveFPS, &r.saveFPS)
+        try take(.seed, &r.seed)
+        try take(.steps, &r.steps)
+        try take(.guidanceScale, &r.guidanceScale)
+        try takeOptional(.aesthetic, &r.aesthetic)
+        try takeOptional(.motion, &r.motion)
+        try takeOptional(.cameraMotion, &r.cameraMotion)
+        try take(.referencePaths, &r.referencePaths)
+        try take(.maskStrategies, &r.maskStrategies)
+        try take(.loops, &r.loops)
+        try take(.conditionFrameLength, &r.conditionFrameLength)
+        try take(.conditionFrameEdit, &r.conditionFrameEdit)
+        try takeOptional(.align, &r.align)
+        try take(.batchSize, &r.batchSize)
+        try take(.sampleCount, &r.sampleCount)
+        try take(.startIndex, &r.startIndex)
+        try take(.saveDirectory, &r.saveDirectory)
+        try takeOptional(.sampleName, &r.sampleName)
+        try take(.promptAsPath, &r.promptAsPath)
+        try take(.format, &r.format)
+        self = r
+    }
+
+    /// The accepted ranges, one place for the CLI, the server and the planner.
+    public enum Limits {
+        public static let promptBytes = 1 << 20
+        public static let prompts = 10_000
+        public static let side = 8...8192
+        public static let frames = 1...10_000
+        public static let fps = 1...1000
+        public static let steps = 1...1000
+        public static let guidance: ClosedRange<Float> = -1000...1000
+        public static let loops = 1...100
+        public static let perBatch = 1...256
+        public static let startIndex = 0...1_000_000_000
+        public static let nameLength = 200
+    }
+
+    /// Rejects impossible settings with the field, the value and what is accepted.
     public func validate() throws {
         func bad(_ m: String) -> OpenSoraError { .invalidInput(m) }
+        func within<T: Comparable>(_ name: String, _ value: T, _ range: ClosedRange<T>, _ hint: String = "") throws {
+            guard range.contains(value) else { throw bad("\(name) \(value) is out of range; accepted: \(range.lowerBound)...\(range.upperBound)\(hint)") }
+        }
         guard !prompts.isEmpty else { throw bad("no prompt given; pass a prompt or --prompt-path") }
-        guard numFrames >= 1, numFrames == 1 || numFrames >= 17 else {
+        try within("number of prompts", prompts.count, 1...Limits.prompts)
+        if let long = prompts.firstIndex(where: { $0.utf8.count > Limits.promptBytes }) {
+            throw bad("prompt \(long) has \(prompts[long].utf8.count) bytes; accepted: at most \(Limits.promptBytes)")
+        }
+        try within("image height", size.height, Limits.side)
+        try within("image width", size.width, Limits.side)
+        try within("num_frames", numFrames, Limits.frames)
+        guard numFrames == 1 || numFrames >= 17 else {
             throw bad("num_frames \(numFrames) is impossible: use 1 (image) or at least 17 (the timestep transform needs whole 17-frame clips)")
         }
-        guard size.height >= 8, size.width >= 8 else { throw bad("image size \(size) must be at least 8x8") }
-        guard steps >= 1 else { throw bad("num_sampling_steps \(steps) must be at least 1") }
-        guard fps >= 1, saveFPS >= 1 else { throw bad("fps \(fps) / save fps \(saveFPS) must be at least 1") }
-        guard loops >= 1 else { throw bad("loop \(loops) must be at least 1") }
+        try within("fps", fps, Limits.fps)
+        try within("save_fps", saveFPS, Limits.fps)
+        try within("num_sampling_steps", steps, Limits.steps)
+        guard guidanceScale.isFinite else { throw bad("cfg_scale \(guidanceScale) must be a finite number") }
+        try within("cfg_scale", guidanceScale, Limits.guidance)
+        for (name, value) in [("aes", aesthetic), ("flow", motion)] {
+            if let value, !value.isFinite { throw bad("\(name) \(value) must be a finite number") }
+        }
+        try within("loop", loops, Limits.loops)
         guard conditionFrameLength > 0, conditionFrameLength % 5 == 0 else {
             throw bad("condition_frame_length \(conditionFrameLength) must be a positive multiple of 5 latent frames")
         }
-        guard batchSize >= 1, sampleCount >= 1 else { throw bad("batch size \(batchSize) and num samples \(sampleCount) must be at least 1") }
-        for (name, list) in [("reference_path", referencePaths), ("mask_strategy", maskStrategies)] where !list.isEmpty && list.count != prompts.count {
-            throw bad("\(name) has \(list.count) entries for \(prompts.count) prompt(s): give one per prompt")
+        guard conditionFrameEdit.isFinite, (0...1).contains(conditionFrameEdit) else {
+            throw bad("condition_frame_edit \(conditionFrameEdit) is out of range; accepted: 0...1")
         }
-        for s in maskStrategies { _ = try MaskStrategy(parsing: s) }
+        if let align { try within("align", align, 1...Limits.frames.upperBound, " (latent frames; omit for no snapping)") }
+        try within("batch_size", batchSize, Limits.perBatch)
+        try within("num_sample", sampleCount, Limits.perBatch)
+        try within("start_index", startIndex, Limits.startIndex)
+        guard !saveDirectory.isEmpty else { throw bad("save_dir must not be empty") }
+        if let sampleName {
+            guard !sampleName.isEmpty, sampleName.count <= Limits.nameLength, !sampleName.contains("/"), !sampleName.contains("\0"),
+                  sampleName != ".", sampleName != ".." else {
+                throw bad("sample_name '\(sampleName.prefix(40))' must be a file-name prefix of 1 to \(Limits.nameLength) characters without '/'")
+            }
+        }
+        for (name, count) in [("reference_path", referencePaths.count), ("mask_strategy", maskStrategies.count)] where count != 0 && count != prompts.count {
+            throw bad("\(name) has \(count) entries for \(prompts.count) prompt(s): give one per prompt")
+        }
+        for strategy in maskStrategies { try strategy.validate() }
     }
 }

@@ -55,7 +55,36 @@ public struct MaskStrategy: Equatable, Sendable {
             return MaskCondition(loop: try int(0), referenceIndex: try int(1), referenceStart: try int(2), targetStart: try int(3),
                                  length: try int(4), editRatio: ratio)
         }
+        try validate()
     }
+
+    /// Positions beyond any clip would overflow the planner's arithmetic; ratios must be numbers.
+    public static let positionLimit = 1_000_000
+
+    /// Every field within ±`positionLimit`, every edit ratio finite.
+    public func validate() throws {
+        for c in conditions {
+            let fields = [("loop", c.loop), ("ref", c.referenceIndex), ("ref_start", c.referenceStart),
+                          ("target_start", c.targetStart), ("length", c.length)]
+            for (name, v) in fields where v.magnitude > Self.positionLimit {
+                throw OpenSoraError.invalidInput("invalid mask strategy '\(MaskStrategy([c]).text)': \(name) \(v) is out of range; "
+                    + "accepted: -\(Self.positionLimit)...\(Self.positionLimit)")
+            }
+            guard c.editRatio.isFinite else {
+                throw OpenSoraError.invalidInput("invalid mask strategy '\(MaskStrategy([c]).text)': edit ratio must be a finite number")
+            }
+        }
+    }
+
+    /// The grammar's text for these conditions (all six fields), which `init(parsing:)` reads back.
+    public var text: String {
+        conditions.map { c in
+            "\(c.loop),\(c.referenceIndex),\(c.referenceStart),\(c.targetStart),\(c.length),\(c.editRatio)"
+        }.joined(separator: ";")
+    }
+
+    /// These conditions and then `more` (a loop's carried-over frames are appended this way).
+    public func appending(_ more: MaskCondition) -> MaskStrategy { MaskStrategy(conditions + [more]) }
 
     /// Snaps `value` to a multiple of `point`, rounding up only when past the half and not onto the
     /// last multiple below `maxValue` (the reference's find_nearest_point).
@@ -76,7 +105,9 @@ public struct MaskStrategy: Equatable, Sendable {
     /// The per-frame mask (edit ratios, 1 = generate) and where reference frames go, for loop `loop`
     /// of a clip of `latentFrames`, given each reference's latent length. Later conditions win.
     public func plan(latentFrames: Int, referenceLengths: [Int], loop: Int, align: Int? = nil) throws -> (mask: [Double], placements: [Placement]) {
-        var mask = [Double](repeating: 1, count: latentFrames), placements = [Placement]()
+        try validate()
+        if let align, align < 1 { throw OpenSoraError.invalidInput("align \(align) must be at least 1 latent frame") }
+        var mask = [Double](repeating: 1, count: max(latentFrames, 0)), placements = [Placement]()
         for c in conditions where c.loop == loop {
             guard referenceLengths.indices.contains(c.referenceIndex) else {
                 throw OpenSoraError.invalidInput("mask strategy refers to reference \(c.referenceIndex), but \(referenceLengths.count) "
@@ -103,3 +134,18 @@ public struct MaskStrategy: Equatable, Sendable {
 
 func floorDivide(_ a: Int, _ b: Int) -> Int { Int((Double(a) / Double(b)).rounded(.down)) }
 func floorModulo(_ a: Int, _ b: Int) -> Int { a - floorDivide(a, b) * b }
+
+/// Encoded as its grammar text (as requests and sidecars carry it), validated when decoded.
+extension MaskStrategy: Codable {
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+}

@@ -12,8 +12,9 @@ public enum PromptCleaner {
     public static func clean(_ caption: String) -> String {
         var c = unquotePlus(caption).trimmingPythonWhitespace().pythonLowercased()
         c = c.replacingOccurrences(of: "<person>", with: "person")
-        c = sub(#"\b((?:https?:(?:\/{1,3}|[a-zA-Z0-9%])|[a-zA-Z0-9.\-]+[.](?:com|co|ru|net|org|edu|gov|it)[\w/-]*\b\/?(?!@)))"#, "", c)
-        c = sub(#"\b((?:www:(?:\/{1,3}|[a-zA-Z0-9%])|[a-zA-Z0-9.\-]+[.](?:com|co|ru|net|org|edu|gov|it)[\w/-]*\b\/?(?!@)))"#, "", c)
+        // urls: the reference's two patterns, in linear time (LinearCaptionRules; the regexes are in its tests)
+        c = LinearCaptionRules.removingURLs(c, wwwScheme: false)
+        c = LinearCaptionRules.removingURLs(c, wwwScheme: true)
         c = HTMLText.text(of: c)
         c = sub(#"@[\w\d]+\b"#, "", c)
         for range in [#"[\u31c0-\u31ef]+"#, #"[\u31f0-\u31ff]+"#, #"[\u3200-\u32ff]+"#, #"[\u3300-\u33ff]+"#, #"[\u3400-\u4dbf]+"#,
@@ -31,11 +32,12 @@ public enum PromptCleaner {
         c = sub(#"#\d{1,3}\b"#, "", c)
         c = sub(#"#\d{5,}\b"#, "", c)
         c = sub(#"\b\d{6,}\b"#, "", c)
-        c = sub(#"[\S]+\.(?:png|jpg|jpeg|bmp|webp|eps|pdf|apk|mp4)"#, "", c)
+        c = LinearCaptionRules.removingFileNames(c)  // [\S]+\.(?:png|jpg|jpeg|bmp|webp|eps|pdf|apk|mp4)
         c = sub(#"["']{2,}"#, "\"", c)
         c = sub(#"[\.]{2,}"#, " ", c)
         c = sub(#"[#®•©™&@·º½¾¿¡§~\)\(\]\[\}\{\|\\/\*]{1,}"#, " ", c)
-        c = sub(#"\s+\.\s+"#, " ", c)
+        // \s+\.\s+ tried only where a space run starts (same matches: a later start in the run fails the same way).
+        c = sub(#"(?<!\s)\s+\.\s+"#, " ", c)
         if matches(#"(?:\-|\_)"#, c) > 3 { c = sub(#"(?:\-|\_)"#, " ", c) }
         c = basicClean(c)
         c = sub(#"\b[a-zA-Z]{1,3}\d{3,15}\b"#, "", c)
@@ -61,26 +63,26 @@ public enum PromptCleaner {
     /// ftfy.fix_text's character fixes that matter for prompts (ligatures, full-width forms, curly
     /// quotes, line breaks, control characters, NFC), then html.unescape twice, then strip.
     static func basicClean(_ text: String) -> String {
-        var s = ""
+        var s = ScalarBuffer(capacity: text.utf8.count)
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0xFB00: s += "ff"
-            case 0xFB01: s += "fi"
-            case 0xFB02: s += "fl"
-            case 0xFB03: s += "ffi"
-            case 0xFB04: s += "ffl"
-            case 0xFB05, 0xFB06: s += "st"
-            case 0xFF01...0xFF5E: s.unicodeScalars.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
-            case 0x3000: s += " "
-            case 0x2018, 0x2019, 0x201A, 0x201B: s += "'"
-            case 0x201C, 0x201D, 0x201E, 0x201F: s += "\""
-            case 0x2028, 0x2029, 0x0085: s += "\n"
+            case 0xFB00: s.append("ff")
+            case 0xFB01: s.append("fi")
+            case 0xFB02: s.append("fl")
+            case 0xFB03: s.append("ffi")
+            case 0xFB04: s.append("ffl")
+            case 0xFB05, 0xFB06: s.append("st")
+            case 0xFF01...0xFF5E: s.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
+            case 0x3000: s.append(" ")
+            case 0x2018, 0x2019, 0x201A, 0x201B: s.append("'")
+            case 0x201C, 0x201D, 0x201E, 0x201F: s.append("\"")
+            case 0x2028, 0x2029, 0x0085: s.append("\n")
             case 0x00...0x08, 0x0B, 0x0E...0x1F, 0x7F: continue
-            default: s.unicodeScalars.append(scalar)
+            default: s.append(scalar)
             }
         }
-        s = s.replacingOccurrences(of: "\r\n", with: "\n").precomposedStringWithCanonicalMapping
-        return HTMLText.unescape(HTMLText.unescape(s)).trimmingPythonWhitespace()
+        let fixed = s.string.replacingOccurrences(of: "\r\n", with: "\n").precomposedStringWithCanonicalMapping
+        return HTMLText.unescape(HTMLText.unescape(fixed)).trimmingPythonWhitespace()
     }
 
     /// urllib.parse.unquote_plus: `+` → space, %XX → bytes decoded as UTF-8 (invalid → U+FFFD).
@@ -130,11 +132,12 @@ extension String {
     /// Python's str.lower(): full lowercase mappings, and capital sigma becomes final sigma (ς) after a
     /// cased letter when no cased letter follows (case-ignorable characters skipped both ways).
     func pythonLowercased() -> String {
+        guard unicodeScalars.contains("\u{03A3}") else { return lowercased() }  // the same full mappings
         let scalars = Array(unicodeScalars)
-        var out = String.UnicodeScalarView()
+        var out = ScalarBuffer(capacity: utf8.count)
         for (i, u) in scalars.enumerated() {
             guard u == "\u{03A3}" else {
-                out.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+                out.append(u.properties.lowercaseMapping)
                 continue
             }
             let before = scalars[..<i].last { !$0.properties.isCaseIgnorable }
@@ -142,6 +145,6 @@ extension String {
             let final = before?.properties.isCased == true && after?.properties.isCased != true
             out.append(final ? "\u{03C2}" : "\u{03C3}")
         }
-        return String(out)
+        return out.string
     }
 }

@@ -62,20 +62,13 @@ struct SamplerRunner: ParityRunner {
         let height = try f.input("add.height").toArray(), width = try f.input("add.width").toArray()
         let geometry = RectifiedFlowSampler.Geometry(height: height, width: width, numFrames: try f.input("add.num_frames").toArray())
         let y = try f.input("y"), yNull = try f.input("y_null"), textMask = try f.input("mask_text")
-        let caption = Tensor.concatenate([y, yNull], axis: 0)
-        let fps = try f.input("add.fps")
+        let guided = ClassifierFreeGuidance(model: model, caption: y, captionMask: textMask, nullCaption: yNull,
+                                            fps: try f.input("add.fps"), height: Double(height[0]), width: Double(width[0]))
         var outputs = [String: Tensor](), timesteps = [[Float]]()
         let z = try sampler.sample(
             z: try f.input("z"), geometry: geometry, mask: f.inputs["mask"],
             noise: { f.inputs["noise.\($0)"] ?? Tensor(failure: .invalidArgument("fixture has no in.noise.\($0)")) },
-            model: { z, t, frameMask in
-                let out = try model(Tensor.concatenate([z, z], axis: 0), timestep: Tensor.concatenate([t, t], axis: 0),
-                                    caption: caption, captionMask: textMask,
-                                    frameMask: frameMask.map { Tensor.concatenate([$0, $0], axis: 0) }, fps: fps,
-                                    height: Double(height[0]), width: Double(width[0]))
-                let v = out[.all, 0..<z.dim(1)].split(parts: 2, axis: 0)
-                return (v[0], v[1])
-            },
+            model: guided.callAsFunction,
             onStep: { step in
                 timesteps.append(step.timesteps)
                 outputs["z_in.\(step.index)"] = step.modelInput

@@ -40,14 +40,19 @@ final class CommandLineTests: XCTestCase {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cases: [([String], String)] = [
-            (["--resolution", "999p"], "unknown resolution '999p'"),
-            (["--aspect-ratio", "7:5"], "unknown aspect ratio '7:5'"),
+            (["--resolution", "999p"], "'999p' is invalid for '--resolution <resolution>'. Please provide one of the following:"),
+            (["--aspect-ratio", "7:5"], "'7:5' is invalid for '--aspect-ratio <aspect-ratio>'. Please provide one of the following:"),
             (["--num-frames", "5"], "num_frames 5"),
             (["--num-frames", "lots"], "invalid frame count 'lots'"),
             (["--mask-strategy", "0,a"], "invalid mask strategy '0,a'"),
             (["--reference-path", "/nonexistent.png", "--mask-strategy", "0"], "/nonexistent.png"),
             (["--model-dir", "/nonexistent-models"], "/nonexistent-models"),
-            (["--format", "avi"], "unknown --format 'avi'"),
+            (["--format", "avi"], "'avi' is invalid for '--format <format>'. Please provide one of 'mp4', 'png' or 'gif'"),
+            (["--num-frames", "1000000"], "num_frames 1000000 is out of range"),
+            (["--num-frames", "4000", "--resolution", "720p"], "this request needs about"),
+            (["--prompt-path", "/"], "cannot read --prompt-path '/': it is a folder"),
+            (["--prompt-path", "/nonexistent-prompts.txt"], "cannot read --prompt-path '/nonexistent-prompts.txt': no such file"),
+            (["--camera-motion", "spin"], "'spin' is invalid for '--camera-motion <camera-motion>'"),
         ]
         for (extra, message) in cases {
             let r = try run(["generate", "a cat", "--num-sampling-steps", "1", "--save-dir", dir.path, "--quiet"] + extra)

@@ -34,7 +34,7 @@ final class GenerationPipelineTests: XCTestCase {
         let ref = try makeReference()
         var conditioned = request(["a red square"], frames: 1)
         conditioned.referencePaths = [ref]
-        conditioned.maskStrategies = ["0"]
+        conditioned.maskStrategies = [try MaskStrategy(parsing: "0")]
         conditioned.sampleName = "cond"
         var free = request(["a red square"], frames: 1)
         free.sampleName = "free"
@@ -42,11 +42,13 @@ final class GenerationPipelineTests: XCTestCase {
         XCTAssertTrue(a[0].hasSuffix(".png"))
         // What the VAE makes of the reference itself (same encoding key as the pipeline).
         let refFrames = try VideoReader.read(ref, size: conditioned.size)
-        let latent = try models.vae.encode(refFrames.pixels().expandedDims(0), key: GenerationPipeline.referenceKey(seed: 42, prompt: 0, index: 0))
+        let latent = try models.vae.encode(refFrames.pixels().expandedDims(0), key: GenerationEngine.referenceKey(seed: 42, prompt: 0, index: 0))
         let reconstruction = try VideoFrames(pixels: try models.vae.decode(latent, numFrames: 1)[0])
         func distance(_ path: String) throws -> Double {
             let f = try VideoReader.read(path, size: conditioned.size)
-            return zip(f.rgb, reconstruction.rgb).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(f.rgb.count)
+            var total = 0.0
+            for (a, b) in zip(f.rgb, reconstruction.rgb) { total += abs(Double(a) - Double(b)) }
+            return total / Double(f.rgb.count)
         }
         let conditionedDistance = try distance(a[0]), freeDistance = try distance(b[0])
         XCTAssertLessThan(conditionedDistance, 1.0, "the frozen first frame decodes to the reference's reconstruction")
@@ -72,9 +74,8 @@ final class GenerationPipelineTests: XCTestCase {
         var r = request(["x"], frames: 5)
         XCTAssertThrowsError(try pipeline.generate(r)) { XCTAssertTrue("\($0)".contains("num_frames 5"), "\($0)") }
         r.numFrames = 17
-        r.maskStrategies = ["0,0,0,0,1,0,1"]
-        XCTAssertThrowsError(try pipeline.generate(r)) { XCTAssertTrue("\($0)".contains("0,0,0,0,1,0,1"), "\($0)") }
-        r.maskStrategies = ["0"]
+        XCTAssertThrowsError(try MaskStrategy(parsing: "0,0,0,0,1,0,1")) { XCTAssertTrue("\($0)".contains("0,0,0,0,1,0,1"), "\($0)") }
+        r.maskStrategies = [try MaskStrategy(parsing: "0")]
         r.referencePaths = [dir.appendingPathComponent("missing.png").path]
         XCTAssertThrowsError(try pipeline.generate(r)) { XCTAssertTrue("\($0)".contains("missing.png"), "\($0)") }
         r.referencePaths = []
