@@ -12,7 +12,11 @@ public struct RandomKey: Sendable {
     init(tensor: Tensor) { self.tensor = tensor }
 
     /// `count` independent keys derived from this one.
+    /// A count below 1 gives one key carrying the failure (never a trap on a bad count).
     public func split(into count: Int = 2) -> [RandomKey] {
+        guard count >= 1 else {
+            return [RandomKey(tensor: Tensor.failed(tensor) ?? Tensor(failure: .invalidArgument("[random.split] count \(count): at least 1")))]
+        }
         let keys = Tensor.op(tensor) { cmlx_random_split($0, tensor.handle, Int32(count)) }
         return (0..<count).map { RandomKey(tensor: keys[$0]) }
     }
@@ -52,5 +56,10 @@ extension Tensor {
 
 extension RandomKey {
     /// The `index`-th key derived from this one (a stable way to give each item of a run its own key).
-    public func child(_ index: Int) -> RandomKey { split(into: index + 1)[index] }
+    public func child(_ index: Int) -> RandomKey {
+        guard index >= 0 else {
+            return RandomKey(tensor: Tensor.failed(tensor) ?? Tensor(failure: .invalidArgument("[random.child] index \(index): at least 0")))
+        }
+        return split(into: index + 1)[index]
+    }
 }

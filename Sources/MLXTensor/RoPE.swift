@@ -15,6 +15,7 @@ extension Tensor {
     /// positions 0..L−1 (rotary-embedding-torch's rotate_queries_or_keys). On the CPU one threaded
     /// kernel pass whose gradient is the inverse rotation; elsewhere MLX ops in the reference's order.
     public func rotatedPairs(freqs: Tensor) -> Tensor {
+        if let f = Tensor.failed(self, freqs) { return f }
         guard ndim >= 2, dim(-1) == 2 * freqs.count else {
             return Tensor(failure: .shapeMismatch("[rope] last axis of \(shape) must be 2 × \(freqs.count) frequencies"))
         }

@@ -17,10 +17,17 @@ extension Tensor {
     static func op(_ inputs: [Tensor], body: (UnsafeMutablePointer<cmlx_array?>) -> Int32) -> Tensor {
         for t in inputs where t.handle == nil { return t }
         var out: cmlx_array? = nil
-        if body(&out) != 0 || out == nil {
+        guard body(&out) == 0, let out else {
             return Tensor(failure: .mlx(String(cString: cmlx_last_error())))
         }
-        return Tensor(owning: out!)
+        return Tensor(owning: out)
+    }
+
+    /// The first failed tensor among `inputs` (nil entries are absent optionals), so an op that
+    /// reads shapes can return it before doing arithmetic on a failed tensor's empty shape.
+    static func failed(_ inputs: Tensor?...) -> Tensor? {
+        for case let t? in inputs where t.failure != nil { return t }
+        return nil
     }
 }
 
@@ -52,7 +59,7 @@ final class ArrayVector {
     func append(_ tensors: [Tensor]) throws {
         for t in tensors {
             guard let h = t.handle else { throw t.error }
-            cmlx_vector_append(raw, h)
+            try check(cmlx_vector_append(raw, h))
         }
     }
 

@@ -19,6 +19,7 @@ extension Tensor {
     public var T: Tensor { transposed(Array((0..<ndim).reversed())) }
 
     public func swappedAxes(_ a: Int, _ b: Int) -> Tensor {
+        if let f = Tensor.failed(self) { return f }
         var axes = Array(0..<ndim)
         let i = a < 0 ? a + ndim : a, j = b < 0 ? b + ndim : b
         guard axes.indices.contains(i), axes.indices.contains(j) else {
@@ -43,6 +44,7 @@ extension Tensor {
 
     /// Flattens axes start...end into one.
     public func flattened(_ start: Int = 0, _ end: Int = -1) -> Tensor {
+        if let f = Tensor.failed(self) { return f }
         let s = shape
         let a = start < 0 ? start + s.count : start, b = end < 0 ? end + s.count : end
         guard a >= 0, b < s.count, a <= b else { return s.isEmpty ? reshaped([1]) : self }
@@ -59,6 +61,10 @@ extension Tensor {
 
     /// Splits into `parts` equal pieces along `axis`.
     public func split(parts: Int, axis: Int = 0) -> [Tensor] {
+        if let f = Tensor.failed(self) { return [f] }
+        guard (-ndim..<ndim).contains(axis) else {
+            return [Tensor(failure: .invalidArgument("[split] axis \(axis) out of range for shape \(shape)"))]
+        }
         let n = dim(axis)
         guard parts > 0, n % parts == 0 else {
             return [Tensor(failure: .shapeMismatch("[split] axis of size \(n) does not split into \(parts) equal parts"))]
@@ -77,6 +83,7 @@ extension Tensor {
 
     /// Constant padding with (before, after) counts per axis; missing trailing axes get none.
     public func padded(_ widths: [(Int, Int)], value: Float = 0) -> Tensor {
+        if let f = Tensor.failed(self) { return f }
         guard widths.count <= ndim else {
             return Tensor(failure: .invalidArgument("[pad] \(widths.count) pad widths for a \(ndim)-D tensor"))
         }

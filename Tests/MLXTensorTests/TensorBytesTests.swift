@@ -1,0 +1,24 @@
+import MLXTensor
+import XCTest
+
+/// Host data whose shape cannot be a tensor becomes a failed tensor, not an overflow trap.
+final class TensorBytesTests: XCTestCase {
+    func testHugeShapesFailInsteadOfOverflowing() {
+        let bytes: [UInt8] = [0, 0, 128, 63]
+        for shape in [[Int.max, 2], [1 << 40, 1 << 40], [Int.max / 4 + 1]] {
+            let t = bytes.withUnsafeBytes { Tensor(bytes: $0, shape: shape, dtype: .float32) }
+            XCTAssertEqual(t.failure, .shapeMismatch(
+                "[Tensor] shape \(shape) is not a valid size (negative, over 2^31 per axis, or overflowing Int)"), "\(shape)")
+        }
+        XCTAssertNotNil(Tensor([1, 2], shape: [Int.max, 4]).failure)
+        XCTAssertNotNil(Tensor([1, 2], shape: [-1, -2]).failure)
+    }
+
+    func testBytesThatFitGiveTheValue() throws {
+        let bytes: [UInt8] = [0, 0, 128, 63, 0, 0, 0, 64]  // 1.0, 2.0 little-endian
+        let t = bytes.withUnsafeBytes { Tensor(bytes: $0, shape: [2, 1], dtype: .float32) }
+        XCTAssertEqual(try t.toArray(), [1, 2])
+        let short = bytes.withUnsafeBytes { Tensor(bytes: $0, shape: [3], dtype: .float32) }
+        XCTAssertEqual(short.failure, .shapeMismatch("[Tensor] 8 bytes do not fill shape [3] of float32"))
+    }
+}
