@@ -39,7 +39,7 @@ extension Tensor {
                     withInt32(lists[3]) { d, _ in
                         withInt32(lists[4]) { id, _ in
                             Tensor.op(self, weight) {
-                                cmlx_conv_general($0, self.handle, weight.handle, s, lo, hi, d, id, Int32(n), Int32(groups),
+                                cmlx_conv_general($0, self.handle, weight.handle, s, lo, hi, d, id, cInt(n), cInt(groups),
                                                   flip ? 1 : 0)
                             }
                         }
@@ -105,7 +105,7 @@ extension Tensor {
                 withInt32(lists[2]) { d, _ in
                     withInt32(lists[3]) { op, _ in
                         Tensor.op(self, weight) {
-                            cmlx_conv_transpose($0, self.handle, weight.handle, s, p, d, op, Int32(n), Int32(groups))
+                            cmlx_conv_transpose($0, self.handle, weight.handle, s, p, d, op, cInt(n), cInt(groups))
                         }
                     }
                 }

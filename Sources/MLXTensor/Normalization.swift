@@ -37,7 +37,7 @@ extension Tensor {
         if CPUKernels.applies(to: self), ndim >= 2, groups > 0, dim(-1) % groups == 0,
            weight?.dtype ?? .float32 == .float32, bias?.dtype ?? .float32 == .float32 {
             return Tensor.op([self] + [weight, bias].compactMap { $0 }) {
-                cmlx_kernel_group_norm($0, self.handle, weight?.handle, bias?.handle, Int32(groups), eps, silu ? 1 : 0)
+                cmlx_kernel_group_norm($0, self.handle, weight?.handle, bias?.handle, cInt(groups), eps, silu ? 1 : 0)
             }
         }
         let y = groupNormComposed(groups: groups, weight: weight, bias: bias, eps: eps)

@@ -7,7 +7,7 @@ extension Tensor {
     public func rope(dims: Int, traditional: Bool, base: Float = 10000, scale: Float = 1, offset: Int = 0,
                      freqs: Tensor? = nil) -> Tensor {
         Tensor.op([self] + [freqs].compactMap { $0 }) {
-            cmlx_fast_rope($0, self.handle, Int32(dims), traditional ? 1 : 0, base, scale, Int32(offset), freqs?.handle)
+            cmlx_fast_rope($0, self.handle, cInt(dims), traditional ? 1 : 0, base, scale, cInt(offset), freqs?.handle)
         }
     }
 

@@ -37,9 +37,14 @@ func withHandles<R>(_ tensors: [Tensor], _ body: (UnsafePointer<cmlx_array?>) th
     return try handles.withUnsafeBufferPointer { try body($0.baseAddress!) }
 }
 
-/// Calls `body` with an Int32 copy of `values`.
+/// One Int argument for the shim, out-of-range as Int32.min (see `withInt32`): never a trap.
+@inline(__always)
+func cInt(_ value: Int) -> Int32 { Int32(exactly: value) ?? Int32.min }
+
+/// Calls `body` with an Int32 copy of `values`. A value outside Int32 becomes Int32.min, which MLX
+/// rejects as a size, axis or width, instead of wrapping to a small value that could be accepted.
 func withInt32<R>(_ values: [Int], _ body: (UnsafePointer<Int32>, Int32) throws -> R) rethrows -> R {
-    let v = values.map { Int32(truncatingIfNeeded: $0) } + [0]  // never empty, so the pointer is valid
+    let v = values.map { Int32(exactly: $0) ?? Int32.min } + [0]  // never empty, so the pointer is valid
     return try v.withUnsafeBufferPointer { try body($0.baseAddress!, Int32(values.count)) }
 }
 

@@ -30,7 +30,7 @@ extension Tensor {
     }
 
     public func expandedDims(_ axis: Int) -> Tensor {
-        Tensor.op(self) { cmlx_expand_dims($0, self.handle, Int32(axis)) }
+        Tensor.op(self) { cmlx_expand_dims($0, self.handle, cInt(axis)) }
     }
 
     /// Removes the given size-1 axes (all of them when none are named).
@@ -52,11 +52,11 @@ extension Tensor {
     }
 
     public static func concatenate(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_concatenate(out, $0, tensors.count, Int32(axis)) } }
+        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_concatenate(out, $0, tensors.count, cInt(axis)) } }
     }
 
     public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_stack(out, $0, tensors.count, Int32(axis)) } }
+        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_stack(out, $0, tensors.count, cInt(axis)) } }
     }
 
     /// Splits into `parts` equal pieces along `axis`.
@@ -76,7 +76,7 @@ extension Tensor {
     public func split(at indices: [Int], axis: Int = 0) -> [Tensor] {
         guard let handle else { return [self] }
         let pieces = ArrayVector()
-        let code = withInt32(indices) { i, n in cmlx_split(pieces.raw, handle, i, n, Int32(axis)) }
+        let code = withInt32(indices) { i, n in cmlx_split(pieces.raw, handle, i, n, cInt(axis)) }
         if code != 0 { return [Tensor(failure: .mlx(String(cString: cmlx_last_error())))] }
         return pieces.tensors
     }
@@ -96,16 +96,16 @@ extension Tensor {
 
     /// Gathers slices along `axis` at integer `indices` (any shape; it replaces that axis).
     public func take(_ indices: Tensor, axis: Int) -> Tensor {
-        Tensor.op(self, indices) { cmlx_take($0, self.handle, indices.handle, Int32(axis)) }
+        Tensor.op(self, indices) { cmlx_take($0, self.handle, indices.handle, cInt(axis)) }
     }
 
     public func takeAlong(_ indices: Tensor, axis: Int) -> Tensor {
-        Tensor.op(self, indices) { cmlx_take_along_axis($0, self.handle, indices.handle, Int32(axis)) }
+        Tensor.op(self, indices) { cmlx_take_along_axis($0, self.handle, indices.handle, cInt(axis)) }
     }
 
     /// Repeats each element `count` times along `axis` (PyTorch `repeat_interleave`).
     public func repeated(_ count: Int, axis: Int) -> Tensor {
-        Tensor.op(self) { cmlx_repeat($0, self.handle, Int32(count), Int32(axis)) }
+        Tensor.op(self) { cmlx_repeat($0, self.handle, cInt(count), cInt(axis)) }
     }
 
     /// Repeats the whole tensor (PyTorch `repeat`).
@@ -114,7 +114,7 @@ extension Tensor {
     }
 
     public func flipped(axis: Int) -> Tensor {
-        Tensor.op(self) { cmlx_flip($0, self.handle, Int32(axis)) }
+        Tensor.op(self) { cmlx_flip($0, self.handle, cInt(axis)) }
     }
 
     /// A row-major materialised copy (a strided view otherwise).

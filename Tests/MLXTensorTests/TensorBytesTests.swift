@@ -21,4 +21,17 @@ final class TensorBytesTests: XCTestCase {
         let short = bytes.withUnsafeBytes { Tensor(bytes: $0, shape: [3], dtype: .float32) }
         XCTAssertEqual(short.failure, .shapeMismatch("[Tensor] 8 bytes do not fill shape [3] of float32"))
     }
+
+    /// Sizes beyond Int32 used to wrap: a reshape to [2³² + 2] became [2] and succeeded.
+    func testSizesBeyondInt32AreRefusedNotWrapped() throws {
+        let x = Tensor([1, 2])
+        XCTAssertNotNil(x.reshaped([(1 << 32) + 2]).failure)
+        XCTAssertNotNil(x.broadcast(to: [(1 << 32) + 2]).failure)
+        XCTAssertNotNil(x.expandedDims(1 << 32).failure)
+        XCTAssertNotNil(Tensor.zeros([(1 << 32) + 1]).failure)
+        XCTAssertNotNil(x.repeated(1 << 32, axis: 0).failure)
+        XCTAssertEqual(Tensor.randint([2], low: 0, high: 1 << 40, key: RandomKey(seed: 1)).failure,
+                       .invalidArgument("[random.randint] bounds [0, 1099511627776) must lie within Int32"))
+        XCTAssertEqual(try x.reshaped([2, 1]).checked().shape, [2, 1])
+    }
 }
