@@ -59,6 +59,36 @@ final class OptimizerStateTests: XCTestCase {
         XCTAssertNotEqual(try bits(p["head.weight"]!), try bits(resumedFrom["head.weight"]!))  // the steps did move it
     }
 
+    /// The module-level API: steps on a Linear, save, a second Linear resumes from its weights.
+    func testAdamWResumesAgainstAModule() throws {
+        let x = Tensor([-1, 0, 1, 2], shape: [4, 1]), y = x * 2 + 1
+        func train(_ layer: Linear, _ opt: AdamW, steps: Int) throws {
+            for _ in 0..<steps {
+                let (_, grads) = try layer.valueAndGrad { (layer(x) - y).square().mean() }
+                try opt.step(layer, grads: grads)
+            }
+        }
+        let a = Linear(1, 1, key: RandomKey(seed: 3)), optA = AdamW(learningRate: 0.05, weightDecay: 0.01)
+        try train(a, optA, steps: 2)
+        let path = temporaryPath("adamw-module")
+        try optA.save(to: path)
+        let b = Linear(1, 1, key: RandomKey(seed: 4))
+        try b.update(parameters: Dictionary(uniqueKeysWithValues: a.namedParameters()))
+        let optB = AdamW()
+        try optB.load(from: path, module: b)
+        try train(a, optA, steps: 3)
+        try train(b, optB, steps: 3)
+        XCTAssertEqual(try bits(b.weight), try bits(a.weight))
+        XCTAssertEqual(try bits(b.bias!), try bits(a.bias!))
+        XCTAssertEqual(optB.step, 5)
+        XCTAssertThrowsError(try AdamW().load(from: path, module: Linear(2, 1))) {
+            guard case .mismatch(_, let report)? = $0 as? OptimizerStateError else { return XCTFail("\($0)") }
+            XCTAssertEqual(report.wrongShape.map(\.path), ["exp_avg.weight", "exp_avg_sq.weight"])
+            XCTAssertEqual(report.wrongShape.first?.expected, [1, 2])
+            XCTAssertEqual(report.wrongShape.first?.found, [1, 1])
+        }
+    }
+
     func testMomentsAreFloat32InTheParametersLayout() throws {
         let opt = AdamW(learningRate: 0.1)
         let p = ["w": Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3], dtype: .bfloat16)]
@@ -87,9 +117,10 @@ final class OptimizerStateTests: XCTestCase {
         let other = ["a": Tensor([1, 2, 3, 4], shape: [2, 2]), "c": Tensor([0])]
         XCTAssertThrowsError(try fresh.load(from: path, parameters: other)) { error in
             var report = LoadReport()
-            report.missing = ["exp_avg.c"]
-            report.unexpected = ["exp_avg.b"]
-            report.wrongShape = [.init(path: "exp_avg.a", expected: [2, 2], found: [3])]
+            report.missing = ["exp_avg.c", "exp_avg_sq.c"]
+            report.unexpected = ["exp_avg.b", "exp_avg_sq.b"]
+            report.wrongShape = [.init(path: "exp_avg.a", expected: [2, 2], found: [3]),
+                                 .init(path: "exp_avg_sq.a", expected: [2, 2], found: [3])]
             XCTAssertEqual(error as? OptimizerStateError, .mismatch(path: path, report: report))
             XCTAssertTrue("\(error)".contains("exp_avg.a expected [2, 2] found [3]"), "\(error)")
         }

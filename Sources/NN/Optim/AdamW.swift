@@ -83,8 +83,8 @@ public final class AdamW {
         let lr = try file.float("lr"), b1 = try file.float("beta1"), b2 = try file.float("beta2")
         let e = try file.float("eps"), wd = try file.float("weight_decay")
         let expected = n == 0 ? [:] : parameters
-        let m = try file.tensors(prefix: "exp_avg.", matching: expected, dtype: .float32)
-        let v = try file.tensors(prefix: "exp_avg_sq.", matching: expected, dtype: .float32)
+        let moments = try file.tensors(prefixes: ["exp_avg.", "exp_avg_sq."], matching: expected, dtype: .float32)
+        let (m, v) = (moments[0], moments[1])
         try Tensor.eval(Array(m.values) + Array(v.values))
         (step, learningRate, betas, eps, weightDecay) = (n, lr, (b1, b2), e, wd)
         (firstMoments, secondMoments) = (m, v)

@@ -45,7 +45,7 @@ public final class EMA {
         guard let names = text.flatMap({ try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }) else {
             throw OptimizerStateError.badMetadata(path: path, key: "excluded", found: text, accepted: "a JSON list of names")
         }
-        let tensors = try file.tensors(prefix: "", matching: parameters)
+        let tensors = try file.tensors(prefixes: [""], matching: parameters)[0]
         try Tensor.eval(Array(tensors.values))
         (decay, excluded, shadow) = (d, Set(names), tensors)
     }

@@ -43,25 +43,30 @@ struct StateFile {
         return v
     }
 
-    /// The tensors named `prefix + path`, checked against `parameters` (every parameter present,
-    /// no extra name, same shapes); `dtype` converts them (moments are float32).
-    func tensors(prefix: String, matching parameters: [String: Tensor], dtype: DType? = nil) throws -> [String: Tensor] {
-        var report = LoadReport(), result = [String: Tensor]()
-        for (name, t) in file.tensors where name.hasPrefix(prefix) {
-            let key = String(name.dropFirst(prefix.count))
-            guard let p = parameters[key] else { report.unexpected.append(name); continue }
-            try t.checked()
-            guard t.shape == p.shape else {
-                report.wrongShape.append(.init(path: name, expected: p.shape, found: t.shape))
-                continue
+    /// The tensors named `prefix + path` for each prefix, checked against `parameters` (every
+    /// parameter present under each prefix, no extra name, same shapes), all problems in one report;
+    /// `dtype` converts them (moments are float32).
+    func tensors(prefixes: [String], matching parameters: [String: Tensor], dtype: DType? = nil) throws -> [[String: Tensor]] {
+        var report = LoadReport(), result = [[String: Tensor]]()
+        for prefix in prefixes {
+            var found = [String: Tensor]()
+            for (name, t) in file.tensors where name.hasPrefix(prefix) && !prefixes.contains(where: { $0.count > prefix.count && name.hasPrefix($0) }) {
+                let key = String(name.dropFirst(prefix.count))
+                guard let p = parameters[key] else { report.unexpected.append(name); continue }
+                try t.checked()
+                guard t.shape == p.shape else {
+                    report.wrongShape.append(.init(path: name, expected: p.shape, found: t.shape))
+                    continue
+                }
+                found[key] = dtype.map { t.dtype == $0 ? t : t.asType($0) } ?? t
             }
-            result[key] = dtype.map { t.dtype == $0 ? t : t.asType($0) } ?? t
+            report.missing += parameters.keys.filter { file.tensors[prefix + $0] == nil }.map { prefix + $0 }
+            result.append(found)
         }
-        report.missing = parameters.keys.filter { file.tensors[prefix + $0] == nil }.map { prefix + $0 }.sorted()
+        report.missing.sort()
         report.unexpected.sort()
         report.wrongShape.sort { $0.path < $1.path }
         guard report.isClean else { throw OptimizerStateError.mismatch(path: path, report: report) }
-        report.loaded = result.count
         return result
     }
 }
