@@ -58,7 +58,7 @@ public final class Tensor: @unchecked Sendable {
     /// Raw bytes of `sourceType` elements, row-major.
     public convenience init(bytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType) {
         guard let elements = Tensor.elementCount(shape), shape.allSatisfy({ $0 <= Int(Int32.max) }) else {
-            self.init(failure: .shapeMismatch("[Tensor] shape \(shape) is not a valid size (negative, over 2^31 per axis, or overflowing Int)"))
+            self.init(failure: .shapeMismatch("[Tensor] shape \(shape) is not a valid size (accepted: axes 0...Int32.max whose product fits in Int)"))
             return
         }
         let needed = elements.multipliedReportingOverflow(by: dtype.size)
