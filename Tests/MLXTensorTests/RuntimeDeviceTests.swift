@@ -13,8 +13,7 @@ final class RuntimeDeviceTests: XCTestCase {
             XCTAssertEqual(Runtime.defaultDevice, .gpu)
             XCTAssertFalse(CPUKernels.applies(to: Tensor([1, 2])))
         } else {
-            // MLX-cpu refuses the GPU: the query must still say CPU (a Swift copy would not drift here,
-            // but one set before the call would).
+            // MLX-cpu refuses the GPU, and the refused call leaves MLX's device (and so ours) on the CPU.
             XCTAssertThrowsError(try Runtime.setDefaultDevice(.gpu))
             XCTAssertEqual(Runtime.defaultDevice, .cpu)
         }
