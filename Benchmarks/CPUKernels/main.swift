@@ -52,9 +52,7 @@ let cases: [(String, () throws -> [Tensor])] = [
 ]
 let only = CommandLine.arguments.dropFirst().first  // optional name filter
 for (name, f) in cases where only.map({ name.contains($0) }) ?? true {
-    CPUKernels.enabled = true
-    let on = try median(f)
-    CPUKernels.enabled = false
-    let off = try median(f)
+    let on = try CPUKernels.withEnabled(true) { try median(f) }
+    let off = try CPUKernels.withEnabled(false) { try median(f) }
     print(String(format: "%@ kernel_s=%.4f composed_s=%.4f", name as NSString, on, off))
 }

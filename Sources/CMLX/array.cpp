@@ -1,6 +1,7 @@
 // Array and vector handles: creation from host memory, queries, evaluation, copy back to host.
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include "internal.hpp"
 using namespace cmlx;
 
@@ -15,6 +16,7 @@ mx::Dtype cmlx::to_mlx(cmlx_dtype d) {
         case CMLX_FLOAT32: return mx::float32;
         case CMLX_UINT32: return mx::uint32;
         case CMLX_FLOAT64: return mx::float64;
+        case CMLX_UNSUPPORTED: break;
     }
     throw std::invalid_argument("[cmlx] unknown dtype " + std::to_string(int(d)));
 }
@@ -30,14 +32,20 @@ cmlx_dtype cmlx::from_mlx(mx::Dtype d) {
         case mx::Dtype::Val::float32: return CMLX_FLOAT32;
         case mx::Dtype::Val::uint32: return CMLX_UINT32;
         case mx::Dtype::Val::float64: return CMLX_FLOAT64;
-        default: return CMLX_FLOAT32;  // other MLX types never reach Swift: ops keep ours closed
+        default: break;
     }
+    std::ostringstream name;
+    name << d;
+    throw std::invalid_argument("[cmlx] MLX dtype " + name.str() +
+                                " has no Swift DType (supported: bool, uint8, int32, int64, float16, bfloat16, float32, uint32, float64)");
 }
 
 extern "C" {
 
-void cmlx_array_free(cmlx_array a) { delete a; }
-cmlx_array cmlx_array_new_handle(cmlx_array a) { return wrap(a->a); }
+void cmlx_array_free(cmlx_array a) { delete a; }  // destructors do not throw
+cmlx_array cmlx_array_new_handle(cmlx_array a) {
+    return guard_or<cmlx_array>(nullptr, [&] { return wrap(unwrap(a)); });
+}
 
 int cmlx_array_from_data(cmlx_array* out, const void* data, const int* shape, int ndim, cmlx_dtype dtype) {
     return guard([&] {
@@ -62,10 +70,18 @@ int cmlx_array_full(cmlx_array* out, const int* shape, int ndim, cmlx_array valu
     return guard([&] { *out = wrap(mx::full(shape_of(shape, ndim), unwrap(value), to_mlx(dtype))); });
 }
 
-int cmlx_array_ndim(cmlx_array a) { return int(a->a.ndim()); }
-int cmlx_array_dim(cmlx_array a, int axis) { return a->a.shape(axis); }
-size_t cmlx_array_size(cmlx_array a) { return a->a.size(); }
-cmlx_dtype cmlx_array_dtype(cmlx_array a) { return from_mlx(a->a.dtype()); }
+int cmlx_array_ndim(cmlx_array a) {
+    return guard_or(0, [&] { return int(unwrap(a).ndim()); });
+}
+int cmlx_array_dim(int* out, cmlx_array a, int axis) {
+    return guard([&] { *out = unwrap(a).shape(axis); });  // shape(axis) throws out_of_range for a bad axis
+}
+size_t cmlx_array_size(cmlx_array a) {
+    return guard_or(size_t(0), [&] { return unwrap(a).size(); });
+}
+cmlx_dtype cmlx_array_dtype(cmlx_array a) {
+    return guard_or(CMLX_UNSUPPORTED, [&] { return from_mlx(unwrap(a).dtype()); });
+}
 
 int cmlx_array_eval(cmlx_array a) {
     return guard([&] { mx::eval(unwrap(a)); });
@@ -92,10 +108,19 @@ int cmlx_array_copy_to(cmlx_array h, void* dst, size_t nbytes) {
     });
 }
 
-cmlx_vector cmlx_vector_new(void) { return new cmlx_vector_impl{}; }
+cmlx_vector cmlx_vector_new(void) {
+    return guard_or<cmlx_vector>(nullptr, [] { return new cmlx_vector_impl{}; });
+}
 void cmlx_vector_free(cmlx_vector v) { delete v; }
-size_t cmlx_vector_size(cmlx_vector v) { return v->items.size(); }
-void cmlx_vector_append(cmlx_vector v, cmlx_array a) { v->items.push_back(a->a); }
+size_t cmlx_vector_size(cmlx_vector v) {
+    return guard_or(size_t(0), [&] { return v == nullptr ? size_t(0) : v->items.size(); });
+}
+int cmlx_vector_append(cmlx_vector v, cmlx_array a) {
+    return guard([&] {
+        if (v == nullptr) throw std::invalid_argument("[cmlx] null vector handle");
+        v->items.push_back(unwrap(a));
+    });
+}
 
 int cmlx_vector_get(cmlx_array* out, cmlx_vector v, size_t i) {
     return guard([&] { *out = wrap(v->items.at(i)); });

@@ -25,6 +25,10 @@ int cmlx_set_default_device(int gpu) {
     return guard([&] { mx::set_default_device(gpu ? mx::Device::gpu : mx::Device::cpu); });
 }
 
+int cmlx_default_device_is_gpu(void) {
+    return guard_or(0, [] { return mx::default_device() == mx::Device::gpu ? 1 : 0; });
+}
+
 int cmlx_gpu_available(void) {
     try {
         return mx::is_available(mx::Device::gpu) ? 1 : 0;
@@ -33,19 +37,27 @@ int cmlx_gpu_available(void) {
     }
 }
 
-size_t cmlx_peak_memory(void) { return mx::get_peak_memory(); }
-size_t cmlx_active_memory(void) { return mx::get_active_memory(); }
-void cmlx_reset_peak_memory(void) { mx::reset_peak_memory(); }
-void cmlx_clear_cache(void) { mx::clear_cache(); }
-size_t cmlx_set_cache_limit(size_t bytes) { return mx::set_cache_limit(bytes); }
+size_t cmlx_peak_memory(void) {
+    return guard_or(size_t(0), [] { return mx::get_peak_memory(); });
+}
+size_t cmlx_active_memory(void) {
+    return guard_or(size_t(0), [] { return mx::get_active_memory(); });
+}
+void cmlx_reset_peak_memory(void) { guard([] { mx::reset_peak_memory(); }); }
+void cmlx_clear_cache(void) { guard([] { mx::clear_cache(); }); }
+size_t cmlx_set_cache_limit(size_t bytes) {
+    return guard_or(size_t(0), [&] { return mx::set_cache_limit(bytes); });
+}
 
-size_t cmlx_set_mmap_threshold(size_t bytes) {
+size_t cmlx_set_mmap_threshold(size_t bytes) {  // mallopt and getenv do not throw
     size_t previous = mmap_threshold;
 #if defined(__GLIBC__)
     if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr && mallopt(M_MMAP_THRESHOLD, int(bytes)) == 1) mmap_threshold = bytes;
 #endif
     return previous;
 }
-const char* cmlx_version(void) { return mx::version(); }
+const char* cmlx_version(void) {
+    return guard_or<const char*>("", [] { return mx::version(); });
+}
 
 }  // extern "C"

@@ -22,8 +22,12 @@ int cmlx_group_init(cmlx_group* out, int strict, const char* backend) {
 }
 
 void cmlx_group_free(cmlx_group g) { delete g; }
-int cmlx_group_rank(cmlx_group g) { return g->group.rank(); }
-int cmlx_group_size(cmlx_group g) { return g->group.size(); }
+int cmlx_group_rank(cmlx_group g) {
+    return guard_or(0, [&] { return g->group.rank(); });
+}
+int cmlx_group_size(cmlx_group g) {
+    return guard_or(1, [&] { return g->group.size(); });
+}
 
 int cmlx_group_split(cmlx_group* out, cmlx_group g, int color, int key) {
     return guard([&] { *out = new cmlx_group_impl{g->group.split(color, key)}; });

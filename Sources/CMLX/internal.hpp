@@ -29,14 +29,34 @@ int guard(F&& body) {
     return 1;
 }
 
-inline cmlx_array wrap(mx::array a) { return new cmlx_array_impl{std::move(a)}; }
+/** For entry points that return a value instead of a code: an exception leaves its message in
+ *  cmlx_last_error() and the call returns `fallback` (nothing may unwind into Swift). */
+template <typename T, typename F>
+T guard_or(T fallback, F&& body) noexcept {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        set_error(e.what());
+    } catch (...) {
+        set_error("unknown C++ exception");
+    }
+    return fallback;
+}
+
+mx::Dtype to_mlx(cmlx_dtype d);
+/** Throws for MLX types Swift has no DType for (int8, complex64, …): never guessed as float32. */
+cmlx_dtype from_mlx(mx::Dtype d);
+
+/** A new handle for Swift; refuses arrays whose dtype Swift cannot name, so every handle has one. */
+inline cmlx_array wrap(mx::array a) {
+    from_mlx(a.dtype());
+    return new cmlx_array_impl{std::move(a)};
+}
 inline const mx::array& unwrap(cmlx_array h) {
     if (h == nullptr) throw std::invalid_argument("[cmlx] null array handle");
     return h->a;
 }
 inline mx::Shape shape_of(const int* shape, int ndim) { return mx::Shape(shape, shape + ndim); }
 inline std::vector<int> ints(const int* v, int n) { return std::vector<int>(v, v + n); }
-mx::Dtype to_mlx(cmlx_dtype d);
-cmlx_dtype from_mlx(mx::Dtype d);
 
 }  // namespace cmlx

@@ -20,17 +20,21 @@ int cmlx_safetensors_load(cmlx_tensor_file* out, const char* path) {
 }
 
 void cmlx_tensor_file_free(cmlx_tensor_file f) { delete f; }
-size_t cmlx_tensor_file_count(cmlx_tensor_file f) { return f->arrays.size(); }
-const char* cmlx_tensor_file_name(cmlx_tensor_file f, size_t i) { return f->arrays.at(i).first.c_str(); }
+size_t cmlx_tensor_file_count(cmlx_tensor_file f) { return f->arrays.size(); }  // cannot throw
+const char* cmlx_tensor_file_name(cmlx_tensor_file f, size_t i) {
+    return guard_or<const char*>("", [&] { return f->arrays.at(i).first.c_str(); });
+}
 
 int cmlx_tensor_file_array(cmlx_array* out, cmlx_tensor_file f, size_t i) {
     return guard([&] { *out = wrap(f->arrays.at(i).second); });
 }
 
-size_t cmlx_tensor_file_metadata_count(cmlx_tensor_file f) { return f->metadata.size(); }
-const char* cmlx_tensor_file_metadata_key(cmlx_tensor_file f, size_t i) { return f->metadata.at(i).first.c_str(); }
+size_t cmlx_tensor_file_metadata_count(cmlx_tensor_file f) { return f->metadata.size(); }  // cannot throw
+const char* cmlx_tensor_file_metadata_key(cmlx_tensor_file f, size_t i) {
+    return guard_or<const char*>("", [&] { return f->metadata.at(i).first.c_str(); });
+}
 const char* cmlx_tensor_file_metadata_value(cmlx_tensor_file f, size_t i) {
-    return f->metadata.at(i).second.c_str();
+    return guard_or<const char*>("", [&] { return f->metadata.at(i).second.c_str(); });
 }
 
 int cmlx_safetensors_save(const char* path, const char* const* names, const cmlx_array* arrays, size_t count,

@@ -22,7 +22,12 @@ class KernelPrimitive : public mx::UnaryPrimitive {
 
     /// Without `vjp`, gradients are those of `composed`, the MLX expression the kernel computes.
     KernelPrimitive(mx::Stream s, const char* name, Kernel kernel, Composed composed, Vjp vjp = nullptr)
-        : mx::UnaryPrimitive(s), name_(name), kernel_(std::move(kernel)), composed_(std::move(composed)), vjp_(std::move(vjp)) {}
+        : mx::UnaryPrimitive(s), name_(name), kernel_(std::move(kernel)), composed_(std::move(composed)), vjp_(std::move(vjp)) {
+        // Swift only picks kernels when MLX's default device is the CPU; a caller that did not must
+        // get an error, not GPU arrays routed into a CPU-only primitive.
+        if (mx::default_device() != mx::Device::cpu)
+            throw std::invalid_argument(std::string("[") + name + "] is a CPU kernel but the default device is the GPU");
+    }
 
     void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
         out.set_data(mx::allocator::malloc(out.nbytes()));

@@ -28,14 +28,16 @@ static std::vector<mx::array> items_of(cmlx_vector v) {
 extern "C" {
 
 cmlx_closure cmlx_closure_new(cmlx_function fn, void* context, void (*release)(void*)) {
-    // Built in place: a temporary CallbackOwner would run the release callback on destruction.
-    auto owner = std::shared_ptr<CallbackOwner>(new CallbackOwner{fn, context, release});
-    return new cmlx_closure_impl{[owner](const std::vector<mx::array>& inputs) {
-        cmlx_vector_impl in{inputs};
-        cmlx_vector_impl out{};
-        if (owner->fn(owner->context, &in, &out) != 0) throw std::runtime_error(cmlx_last_error());
-        return out.items;
-    }};
+    return guard_or<cmlx_closure>(nullptr, [&] {
+        // Built in place: a temporary CallbackOwner would run the release callback on destruction.
+        auto owner = std::shared_ptr<CallbackOwner>(new CallbackOwner{fn, context, release});
+        return new cmlx_closure_impl{[owner](const std::vector<mx::array>& inputs) {
+            cmlx_vector_impl in{inputs};
+            cmlx_vector_impl out{};
+            if (owner->fn(owner->context, &in, &out) != 0) throw std::runtime_error(cmlx_last_error());
+            return out.items;
+        }};
+    });
 }
 
 void cmlx_closure_free(cmlx_closure c) { delete c; }

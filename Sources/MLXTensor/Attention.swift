@@ -5,6 +5,7 @@ import CMLX
 public func scaledDotProductAttention(
     queries q: Tensor, keys k: Tensor, values v: Tensor, scale: Float, mask: Tensor? = nil
 ) -> Tensor {
+    if let f = Tensor.failed(q, k, v, mask) { return f }
     // On the CPU, MLX's "fast" attention is its composed fallback with a scalar softmax; BLAS
     // products around the vectorised softmax kernel do the same math several times faster.
     if CPUKernels.applies(to: q), k.dtype == .float32, v.dtype == .float32 {

@@ -5,23 +5,39 @@ import Foundation
 /// Used for float32 work on the CPU; GPU streams keep MLX's own kernels. `OPENSORA_CPU_KERNELS=0`
 /// falls back to MLX's composed ops everywhere (the reference path the kernels are tested against).
 public enum CPUKernels {
-    nonisolated(unsafe) private static var override: Bool? = nil
     /// Read once: ops consult the switch on every call.
     private static let environmentDefault = ProcessInfo.processInfo.environment["OPENSORA_CPU_KERNELS"] != "0"
+    /// The scoped override: task-local, so concurrent tests and jobs cannot see each other's choice.
+    @TaskLocal private static var override: Bool?
 
-    /// Whether the kernels are used (environment default; tests switch it).
-    public static var enabled: Bool {
-        get { override ?? environmentDefault }
-        set { override = newValue }
+    /// Whether the kernels are used here: the innermost `withEnabled` scope, else the environment.
+    public static var enabled: Bool { override ?? environmentDefault }
+
+    /// Runs `body` with the kernels switched on or off for this task (and the tasks it starts) only.
+    public static func withEnabled<R>(_ on: Bool, _ body: () throws -> R) rethrows -> R {
+        try $override.withValue(on, operation: body)
     }
 
-    static func applies(to t: Tensor) -> Bool { enabled && t.dtype == .float32 && Runtime.defaultDevice == .cpu && t.failure == nil }
+    public static func withEnabled<R>(_ on: Bool, _ body: () async throws -> R) async rethrows -> R {
+        try await $override.withValue(on, operation: body)
+    }
+
+    static func applies(to t: Tensor) -> Bool {
+        applies(enabled: enabled, dtype: t.dtype, failed: t.failure != nil, device: Runtime.defaultDevice)
+    }
+
+    /// The decision, with the device passed in: kernels are CPU-only primitives, so arrays on a
+    /// GPU stream (a CUDA or Metal build) must never be routed into them.
+    static func applies(enabled: Bool, dtype: DType, failed: Bool, device: Runtime.Device) -> Bool {
+        enabled && !failed && dtype == .float32 && device == .cpu
+    }
 }
 
 extension Tensor {
     /// LayerNorm over the last axis without affine, then ·(1 + scale) + shift (adaLN's t2i_modulate),
     /// in one pass on the CPU. `shift`/`scale` are [B, 1, C] against self [B, N, C].
     public func layerNormModulated(shift: Tensor, scale: Tensor, eps: Float) -> Tensor {
+        if let f = Tensor.failed(self, shift, scale) { return f }
         if CPUKernels.applies(to: self), shift.dtype == .float32, scale.dtype == .float32 {
             return Tensor.op(self, shift, scale) { cmlx_kernel_layer_norm_modulate($0, self.handle, shift.handle, scale.handle, eps) }
         }
@@ -33,6 +49,7 @@ extension Tensor {
 
     /// self + gate·o with gate [B, 1, C] against self/o [B, N, C] (adaLN's gated residual), one pass on the CPU.
     public func addingGated(_ o: Tensor, gate: Tensor) -> Tensor {
+        if let f = Tensor.failed(self, o, gate) { return f }
         if CPUKernels.applies(to: self), o.dtype == .float32, gate.dtype == .float32, o.shape == shape, ndim == 3, gate.ndim == 3 {
             return Tensor.op(self, gate, o) { cmlx_kernel_gated_residual($0, self.handle, gate.handle, o.handle) }
         }

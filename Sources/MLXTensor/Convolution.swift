@@ -8,6 +8,7 @@ extension Tensor {
         with weight: Tensor, stride: [Int]? = nil, padding: [(Int, Int)]? = nil, dilation: [Int]? = nil,
         inputDilation: [Int]? = nil, groups: Int = 1, flip: Bool = false
     ) -> Tensor {
+        if let f = Tensor.failed(self, weight) { return f }
         let n = ndim - 2
         guard n >= 1, weight.ndim == ndim else {
             return Tensor(failure: .shapeMismatch(
@@ -38,7 +39,7 @@ extension Tensor {
                     withInt32(lists[3]) { d, _ in
                         withInt32(lists[4]) { id, _ in
                             Tensor.op(self, weight) {
-                                cmlx_conv_general($0, self.handle, weight.handle, s, lo, hi, d, id, Int32(n), Int32(groups),
+                                cmlx_conv_general($0, self.handle, weight.handle, s, lo, hi, d, id, cInt(n), cInt(groups),
                                                   flip ? 1 : 0)
                             }
                         }
@@ -52,7 +53,9 @@ extension Tensor {
     /// undilated convolutions run the shim's kernels (no im2col buffer) with both folded in.
     public func convolved(with weight: Tensor, bias: Tensor?, stride: [Int], padding: [(Int, Int)], dilation: [Int], groups: Int,
                           residual: Tensor? = nil) -> Tensor {
+        if let f = Tensor.failed(self, weight, bias, residual) { return f }
         let n = ndim - 2
+        guard n >= 1 else { return convolved(with: weight, stride: stride, padding: padding, dilation: dilation, groups: groups) }
         let ones = Array(repeating: 1, count: n)
         if groups == 1, dilation == ones, (2...3).contains(n), padding.count == n, stride.count == n,
            let fast = kernelConvolution(weight, bias: bias, residual: residual, stride: stride, padding: padding) {
@@ -89,8 +92,9 @@ extension Tensor {
         with weight: Tensor, stride: [Int], padding: [Int], dilation: [Int]? = nil, outputPadding: [Int]? = nil,
         groups: Int = 1
     ) -> Tensor {
+        if let f = Tensor.failed(self, weight) { return f }
         let n = ndim - 2
-        let zeros = Array(repeating: 0, count: n), ones = Array(repeating: 1, count: n)
+        let zeros = Array(repeating: 0, count: Swift.max(n, 0)), ones = Array(repeating: 1, count: Swift.max(n, 0))
         let lists = [stride, padding, dilation ?? ones, outputPadding ?? zeros]
         guard (1...3).contains(n), weight.ndim == ndim, lists.allSatisfy({ $0.count == n }) else {
             return Tensor(failure: .shapeMismatch(
@@ -101,7 +105,7 @@ extension Tensor {
                 withInt32(lists[2]) { d, _ in
                     withInt32(lists[3]) { op, _ in
                         Tensor.op(self, weight) {
-                            cmlx_conv_transpose($0, self.handle, weight.handle, s, p, d, op, Int32(n), Int32(groups))
+                            cmlx_conv_transpose($0, self.handle, weight.handle, s, p, d, op, cInt(n), cInt(groups))
                         }
                     }
                 }

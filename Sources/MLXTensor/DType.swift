@@ -52,5 +52,9 @@ public enum DType: Int32, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     var cValue: cmlx_dtype { cmlx_dtype(rawValue: UInt32(rawValue)) }
-    init(_ c: cmlx_dtype) { self = DType(rawValue: Int32(c.rawValue)) ?? .float32 }
+    /// Nil for a type the shim could not name (CMLX_UNSUPPORTED): never guessed as float32.
+    init?(_ c: cmlx_dtype) {
+        guard let d = DType(rawValue: Int32(c.rawValue)) else { return nil }
+        self = d
+    }
 }

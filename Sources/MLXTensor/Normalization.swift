@@ -17,6 +17,7 @@ extension Tensor {
 
     /// x/√(mean(x²) + eps) over the last axis, then ·weight when given.
     public func rmsNorm(weight: Tensor? = nil, eps: Float) -> Tensor {
+        if let f = Tensor.failed(self, weight) { return f }
         if CPUKernels.applies(to: self), weight?.dtype ?? .float32 == .float32, weight.map({ $0.count == dim(-1) }) ?? true {
             return Tensor.op([self] + [weight].compactMap { $0 }) { cmlx_kernel_rms_norm($0, self.handle, weight?.handle, eps) }
         }
@@ -32,10 +33,11 @@ extension Tensor {
     /// axes and C/groups channels (PyTorch's definition, population variance), then the affine, then
     /// SiLU when asked (the VAE's norm–activation pairs, fused on the CPU).
     public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false) -> Tensor {
+        if let f = Tensor.failed(self, weight, bias) { return f }
         if CPUKernels.applies(to: self), ndim >= 2, groups > 0, dim(-1) % groups == 0,
            weight?.dtype ?? .float32 == .float32, bias?.dtype ?? .float32 == .float32 {
             return Tensor.op([self] + [weight, bias].compactMap { $0 }) {
-                cmlx_kernel_group_norm($0, self.handle, weight?.handle, bias?.handle, Int32(groups), eps, silu ? 1 : 0)
+                cmlx_kernel_group_norm($0, self.handle, weight?.handle, bias?.handle, cInt(groups), eps, silu ? 1 : 0)
             }
         }
         let y = groupNormComposed(groups: groups, weight: weight, bias: bias, eps: eps)
@@ -44,6 +46,7 @@ extension Tensor {
 
     /// GroupNorm from MLX ops (the reference for the CPU kernel).
     public func groupNormComposed(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+        if let f = Tensor.failed(self, weight, bias) { return f }
         let s = shape
         guard s.count >= 2, let c = s.last, groups > 0, c % groups == 0 else {
             return Tensor(failure: .shapeMismatch("[group_norm] \(s.last ?? 0) channels (shape \(s)) do not split into \(groups) groups"))

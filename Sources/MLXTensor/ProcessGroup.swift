@@ -24,7 +24,7 @@ public final class ProcessGroup: @unchecked Sendable {
     /// Processes with the same `color` form one subgroup, ordered by `key` (rank when negative).
     public func split(color: Int, key: Int = -1) throws -> ProcessGroup {
         var g: cmlx_group? = nil
-        try check(cmlx_group_split(&g, raw, Int32(color), Int32(key)))
+        try check(cmlx_group_split(&g, raw, cInt(color), cInt(key)))
         return ProcessGroup(raw: g!)
     }
 
@@ -33,9 +33,9 @@ public final class ProcessGroup: @unchecked Sendable {
     /// Concatenates every rank's `x` along axis 0, in rank order.
     public func allGather(_ x: Tensor) -> Tensor { Tensor.op(x) { cmlx_all_gather($0, x.handle, raw) } }
     /// Sends `x` to `rank`; evaluate the returned tensor to perform the send.
-    public func send(_ x: Tensor, to rank: Int) -> Tensor { Tensor.op(x) { cmlx_send($0, x.handle, Int32(rank), raw) } }
+    public func send(_ x: Tensor, to rank: Int) -> Tensor { Tensor.op(x) { cmlx_send($0, x.handle, cInt(rank), raw) } }
 
     public func receive(shape: [Int], dtype: DType, from rank: Int) -> Tensor {
-        withInt32(shape) { s, n in Tensor.op { cmlx_recv($0, s, n, dtype.cValue, Int32(rank), raw) } }
+        withInt32(shape) { s, n in Tensor.op { cmlx_recv($0, s, n, dtype.cValue, cInt(rank), raw) } }
     }
 }

@@ -12,8 +12,12 @@ public struct RandomKey: Sendable {
     init(tensor: Tensor) { self.tensor = tensor }
 
     /// `count` independent keys derived from this one.
+    /// A count below 1 gives one key carrying the failure (never a trap on a bad count).
     public func split(into count: Int = 2) -> [RandomKey] {
-        let keys = Tensor.op(tensor) { cmlx_random_split($0, tensor.handle, Int32(count)) }
+        guard count >= 1 else {
+            return [RandomKey(tensor: Tensor.failed(tensor) ?? Tensor(failure: .invalidArgument("[random.split] count \(count): at least 1")))]
+        }
+        let keys = Tensor.op(tensor) { cmlx_random_split($0, tensor.handle, cInt(count)) }
         return (0..<count).map { RandomKey(tensor: keys[$0]) }
     }
 }
@@ -39,18 +43,26 @@ extension Tensor {
 
     /// One index per row drawn from softmax(logits) along `axis`.
     public static func categorical(logits: Tensor, axis: Int = -1, key: RandomKey) -> Tensor {
-        Tensor.op(logits, key.tensor) { cmlx_random_categorical($0, logits.handle, Int32(axis), key.tensor.handle) }
+        Tensor.op(logits, key.tensor) { cmlx_random_categorical($0, logits.handle, cInt(axis), key.tensor.handle) }
     }
 
     /// Integers in [low, high).
     public static func randint(_ shape: [Int], low: Int, high: Int, key: RandomKey, dtype: DType = .int32) -> Tensor {
-        withInt32(shape) { s, n in
-            Tensor.op(key.tensor) { cmlx_random_randint($0, Int32(low), Int32(high), s, n, dtype.cValue, key.tensor.handle) }
+        guard let lo = Int32(exactly: low), let hi = Int32(exactly: high) else {
+            return Tensor(failure: .invalidArgument("[random.randint] bounds [\(low), \(high)) must lie within Int32"))
+        }
+        return withInt32(shape) { s, n in
+            Tensor.op(key.tensor) { cmlx_random_randint($0, lo, hi, s, n, dtype.cValue, key.tensor.handle) }
         }
     }
 }
 
 extension RandomKey {
     /// The `index`-th key derived from this one (a stable way to give each item of a run its own key).
-    public func child(_ index: Int) -> RandomKey { split(into: index + 1)[index] }
+    public func child(_ index: Int) -> RandomKey {
+        guard index >= 0 else {
+            return RandomKey(tensor: Tensor.failed(tensor) ?? Tensor(failure: .invalidArgument("[random.child] index \(index): at least 0")))
+        }
+        return split(into: index + 1)[index]
+    }
 }

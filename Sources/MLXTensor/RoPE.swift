@@ -7,7 +7,7 @@ extension Tensor {
     public func rope(dims: Int, traditional: Bool, base: Float = 10000, scale: Float = 1, offset: Int = 0,
                      freqs: Tensor? = nil) -> Tensor {
         Tensor.op([self] + [freqs].compactMap { $0 }) {
-            cmlx_fast_rope($0, self.handle, Int32(dims), traditional ? 1 : 0, base, scale, Int32(offset), freqs?.handle)
+            cmlx_fast_rope($0, self.handle, cInt(dims), traditional ? 1 : 0, base, scale, cInt(offset), freqs?.handle)
         }
     }
 
@@ -15,6 +15,7 @@ extension Tensor {
     /// positions 0..L−1 (rotary-embedding-torch's rotate_queries_or_keys). On the CPU one threaded
     /// kernel pass whose gradient is the inverse rotation; elsewhere MLX ops in the reference's order.
     public func rotatedPairs(freqs: Tensor) -> Tensor {
+        if let f = Tensor.failed(self, freqs) { return f }
         guard ndim >= 2, dim(-1) == 2 * freqs.count else {
             return Tensor(failure: .shapeMismatch("[rope] last axis of \(shape) must be 2 × \(freqs.count) frequencies"))
         }

@@ -9,11 +9,10 @@ public enum Runtime {
 
     public static func setDefaultDevice(_ device: Device) throws {
         try check(cmlx_set_default_device(device == .gpu ? 1 : 0))
-        defaultDevice = device
     }
 
-    /// The device new ops run on (CPU unless set).
-    nonisolated(unsafe) public private(set) static var defaultDevice: Device = .cpu
+    /// The device new ops run on, as MLX has it (no Swift copy that could drift from MLX's).
+    public static var defaultDevice: Device { cmlx_default_device_is_gpu() != 0 ? .gpu : .cpu }
 
     /// Bytes MLX's allocator holds for live arrays now / at most since the last reset.
     public static var activeMemory: Int { Int(cmlx_active_memory()) }

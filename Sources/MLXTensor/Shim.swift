@@ -17,10 +17,17 @@ extension Tensor {
     static func op(_ inputs: [Tensor], body: (UnsafeMutablePointer<cmlx_array?>) -> Int32) -> Tensor {
         for t in inputs where t.handle == nil { return t }
         var out: cmlx_array? = nil
-        if body(&out) != 0 || out == nil {
+        guard body(&out) == 0, let out else {
             return Tensor(failure: .mlx(String(cString: cmlx_last_error())))
         }
-        return Tensor(owning: out!)
+        return Tensor(owning: out)
+    }
+
+    /// The first failed tensor among `inputs` (nil entries are absent optionals), so an op that
+    /// reads shapes can return it before doing arithmetic on a failed tensor's empty shape.
+    static func failed(_ inputs: Tensor?...) -> Tensor? {
+        for case let t? in inputs where t.failure != nil { return t }
+        return nil
     }
 }
 
@@ -30,9 +37,14 @@ func withHandles<R>(_ tensors: [Tensor], _ body: (UnsafePointer<cmlx_array?>) th
     return try handles.withUnsafeBufferPointer { try body($0.baseAddress!) }
 }
 
-/// Calls `body` with an Int32 copy of `values`.
+/// One Int argument for the shim, out-of-range as Int32.min (see `withInt32`): never a trap.
+@inline(__always)
+func cInt(_ value: Int) -> Int32 { Int32(exactly: value) ?? Int32.min }
+
+/// Calls `body` with an Int32 copy of `values`. A value outside Int32 becomes Int32.min, which MLX
+/// rejects as a size, axis or width, instead of wrapping to a small value that could be accepted.
 func withInt32<R>(_ values: [Int], _ body: (UnsafePointer<Int32>, Int32) throws -> R) rethrows -> R {
-    let v = values.map { Int32(truncatingIfNeeded: $0) } + [0]  // never empty, so the pointer is valid
+    let v = values.map { Int32(exactly: $0) ?? Int32.min } + [0]  // never empty, so the pointer is valid
     return try v.withUnsafeBufferPointer { try body($0.baseAddress!, Int32(values.count)) }
 }
 
@@ -52,7 +64,7 @@ final class ArrayVector {
     func append(_ tensors: [Tensor]) throws {
         for t in tensors {
             guard let h = t.handle else { throw t.error }
-            cmlx_vector_append(raw, h)
+            try check(cmlx_vector_append(raw, h))
         }
     }
 

@@ -9,8 +9,9 @@ extension Tensor {
 
     public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor { full(shape, value: 0, dtype: dtype) }
     public static func ones(_ shape: [Int], dtype: DType = .float32) -> Tensor { full(shape, value: 1, dtype: dtype) }
-    public static func zeros(like t: Tensor) -> Tensor { full(t.shape, value: 0, dtype: t.dtype) }
-    public static func ones(like t: Tensor) -> Tensor { full(t.shape, value: 1, dtype: t.dtype) }
+    /// Shaped like `t` (a failed `t` is passed on: its empty shape would make a healthy scalar).
+    public static func zeros(like t: Tensor) -> Tensor { Tensor.failed(t) ?? full(t.shape, value: 0, dtype: t.dtype) }
+    public static func ones(like t: Tensor) -> Tensor { Tensor.failed(t) ?? full(t.shape, value: 1, dtype: t.dtype) }
 
     /// start, start+step, … below stop.
     public static func arange(_ start: Double, _ stop: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {

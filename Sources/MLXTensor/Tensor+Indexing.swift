@@ -83,6 +83,7 @@ extension Tensor {
 
     /// A copy of `self` with the region [start, stop) (per axis, step 1) replaced by `update`.
     public func updatingSlice(start: [Int], with update: Tensor) -> Tensor {
+        if let f = Tensor.failed(self, update) { return f }
         let s = update.shape
         guard start.count == ndim, s.count == ndim else {
             return Tensor(failure: .shapeMismatch("[slice_update] start \(start) / update \(s) do not match \(ndim)-D tensor"))

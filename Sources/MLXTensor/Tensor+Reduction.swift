@@ -19,11 +19,11 @@ extension Tensor {
 
     /// Variance with `ddof` degrees of freedom removed (0 = population, as PyTorch's `unbiased=False`).
     public func variance(axes: [Int] = [], keepDims: Bool = false, ddof: Int = 0) -> Tensor {
-        withInt32(axes) { a, n in Tensor.op(self) { cmlx_var($0, self.handle, a, n, keepDims ? 1 : 0, Int32(ddof)) } }
+        withInt32(axes) { a, n in Tensor.op(self) { cmlx_var($0, self.handle, a, n, keepDims ? 1 : 0, cInt(ddof)) } }
     }
 
     public func cumsum(axis: Int, reverse: Bool = false, inclusive: Bool = true) -> Tensor {
-        Tensor.op(self) { cmlx_cumsum($0, self.handle, Int32(axis), reverse ? 1 : 0, inclusive ? 1 : 0) }
+        Tensor.op(self) { cmlx_cumsum($0, self.handle, cInt(axis), reverse ? 1 : 0, inclusive ? 1 : 0) }
     }
 
     /// Softmax over `axes`; `precise` computes in float32 for half inputs.
@@ -37,6 +37,6 @@ extension Tensor {
         withInt32(axes) { a, n in Tensor.op(self) { cmlx_softmax($0, self.handle, a, n, precise ? 1 : 0) } }
     }
 
-    public func sorted(axis: Int = -1) -> Tensor { Tensor.op(self) { cmlx_sort($0, self.handle, Int32(axis)) } }
-    public func argSort(axis: Int = -1) -> Tensor { Tensor.op(self) { cmlx_argsort($0, self.handle, Int32(axis)) } }
+    public func sorted(axis: Int = -1) -> Tensor { Tensor.op(self) { cmlx_sort($0, self.handle, cInt(axis)) } }
+    public func argSort(axis: Int = -1) -> Tensor { Tensor.op(self) { cmlx_argsort($0, self.handle, cInt(axis)) } }
 }

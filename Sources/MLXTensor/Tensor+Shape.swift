@@ -19,6 +19,7 @@ extension Tensor {
     public var T: Tensor { transposed(Array((0..<ndim).reversed())) }
 
     public func swappedAxes(_ a: Int, _ b: Int) -> Tensor {
+        if let f = Tensor.failed(self) { return f }
         var axes = Array(0..<ndim)
         let i = a < 0 ? a + ndim : a, j = b < 0 ? b + ndim : b
         guard axes.indices.contains(i), axes.indices.contains(j) else {
@@ -29,7 +30,7 @@ extension Tensor {
     }
 
     public func expandedDims(_ axis: Int) -> Tensor {
-        Tensor.op(self) { cmlx_expand_dims($0, self.handle, Int32(axis)) }
+        Tensor.op(self) { cmlx_expand_dims($0, self.handle, cInt(axis)) }
     }
 
     /// Removes the given size-1 axes (all of them when none are named).
@@ -43,6 +44,7 @@ extension Tensor {
 
     /// Flattens axes start...end into one.
     public func flattened(_ start: Int = 0, _ end: Int = -1) -> Tensor {
+        if let f = Tensor.failed(self) { return f }
         let s = shape
         let a = start < 0 ? start + s.count : start, b = end < 0 ? end + s.count : end
         guard a >= 0, b < s.count, a <= b else { return s.isEmpty ? reshaped([1]) : self }
@@ -50,15 +52,19 @@ extension Tensor {
     }
 
     public static func concatenate(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_concatenate(out, $0, tensors.count, Int32(axis)) } }
+        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_concatenate(out, $0, tensors.count, cInt(axis)) } }
     }
 
     public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_stack(out, $0, tensors.count, Int32(axis)) } }
+        Tensor.op(tensors) { out in withHandles(tensors) { cmlx_stack(out, $0, tensors.count, cInt(axis)) } }
     }
 
     /// Splits into `parts` equal pieces along `axis`.
     public func split(parts: Int, axis: Int = 0) -> [Tensor] {
+        if let f = Tensor.failed(self) { return [f] }
+        guard (-ndim..<ndim).contains(axis) else {
+            return [Tensor(failure: .invalidArgument("[split] axis \(axis) out of range for shape \(shape)"))]
+        }
         let n = dim(axis)
         guard parts > 0, n % parts == 0 else {
             return [Tensor(failure: .shapeMismatch("[split] axis of size \(n) does not split into \(parts) equal parts"))]
@@ -70,13 +76,14 @@ extension Tensor {
     public func split(at indices: [Int], axis: Int = 0) -> [Tensor] {
         guard let handle else { return [self] }
         let pieces = ArrayVector()
-        let code = withInt32(indices) { i, n in cmlx_split(pieces.raw, handle, i, n, Int32(axis)) }
+        let code = withInt32(indices) { i, n in cmlx_split(pieces.raw, handle, i, n, cInt(axis)) }
         if code != 0 { return [Tensor(failure: .mlx(String(cString: cmlx_last_error())))] }
         return pieces.tensors
     }
 
     /// Constant padding with (before, after) counts per axis; missing trailing axes get none.
     public func padded(_ widths: [(Int, Int)], value: Float = 0) -> Tensor {
+        if let f = Tensor.failed(self) { return f }
         guard widths.count <= ndim else {
             return Tensor(failure: .invalidArgument("[pad] \(widths.count) pad widths for a \(ndim)-D tensor"))
         }
@@ -89,16 +96,16 @@ extension Tensor {
 
     /// Gathers slices along `axis` at integer `indices` (any shape; it replaces that axis).
     public func take(_ indices: Tensor, axis: Int) -> Tensor {
-        Tensor.op(self, indices) { cmlx_take($0, self.handle, indices.handle, Int32(axis)) }
+        Tensor.op(self, indices) { cmlx_take($0, self.handle, indices.handle, cInt(axis)) }
     }
 
     public func takeAlong(_ indices: Tensor, axis: Int) -> Tensor {
-        Tensor.op(self, indices) { cmlx_take_along_axis($0, self.handle, indices.handle, Int32(axis)) }
+        Tensor.op(self, indices) { cmlx_take_along_axis($0, self.handle, indices.handle, cInt(axis)) }
     }
 
     /// Repeats each element `count` times along `axis` (PyTorch `repeat_interleave`).
     public func repeated(_ count: Int, axis: Int) -> Tensor {
-        Tensor.op(self) { cmlx_repeat($0, self.handle, Int32(count), Int32(axis)) }
+        Tensor.op(self) { cmlx_repeat($0, self.handle, cInt(count), cInt(axis)) }
     }
 
     /// Repeats the whole tensor (PyTorch `repeat`).
@@ -107,7 +114,7 @@ extension Tensor {
     }
 
     public func flipped(axis: Int) -> Tensor {
-        Tensor.op(self) { cmlx_flip($0, self.handle, Int32(axis)) }
+        Tensor.op(self) { cmlx_flip($0, self.handle, cInt(axis)) }
     }
 
     /// A row-major materialised copy (a strided view otherwise).

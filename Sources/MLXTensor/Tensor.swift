@@ -57,8 +57,12 @@ public final class Tensor: @unchecked Sendable {
 
     /// Raw bytes of `sourceType` elements, row-major.
     public convenience init(bytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType) {
-        let needed = shape.reduce(1, *) * dtype.size
-        guard bytes.count == needed, shape.allSatisfy({ $0 >= 0 }) else {
+        guard let elements = Tensor.elementCount(shape), shape.allSatisfy({ $0 <= Int(Int32.max) }) else {
+            self.init(failure: .shapeMismatch("[Tensor] shape \(shape) is not a valid size (accepted: axes 0...Int32.max whose product fits in Int)"))
+            return
+        }
+        let needed = elements.multipliedReportingOverflow(by: dtype.size)
+        guard !needed.overflow, bytes.count == needed.partialValue else {
             self.init(failure: .shapeMismatch("[Tensor] \(bytes.count) bytes do not fill shape \(shape) of \(dtype)"))
             return
         }
@@ -70,16 +74,32 @@ public final class Tensor: @unchecked Sendable {
 
     /// A tensor over a copy of `values` (row-major), or a failed tensor when they do not fill `shape`.
     private static func copying<T>(_ values: [T], shape: [Int], sourceType: DType) -> Tensor {
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
+        guard let n = elementCount(shape), n == values.count else {
             return Tensor(failure: .shapeMismatch("[Tensor] \(values.count) values do not fill shape \(shape)"))
         }
         return values.withUnsafeBytes { Tensor(bytes: $0, shape: shape, dtype: sourceType) }
     }
 
+    /// The product of `shape`, or nil when an entry is negative or the product overflows `Int`.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            n = p
+        }
+        return n
+    }
+
     /// Shares another tensor's array through a second handle (MLX arrays are reference counted).
     convenience init(taking other: Tensor) {
         if let h = other.handle {
-            self.init(owning: cmlx_array_new_handle(h))
+            guard let copy = cmlx_array_new_handle(h) else {
+                self.init(failure: .mlx(String(cString: cmlx_last_error())))
+                return
+            }
+            self.init(owning: copy)
             return
         }
         self.init(failure: other.failure ?? .mlx(String(cString: cmlx_last_error())))
@@ -89,18 +109,25 @@ public final class Tensor: @unchecked Sendable {
 
     public var shape: [Int] {
         guard let handle else { return [] }
-        return (0..<cmlx_array_ndim(handle)).map { Int(cmlx_array_dim(handle, $0)) }
+        return (0..<cmlx_array_ndim(handle)).map { axis in
+            var d: Int32 = 0
+            return cmlx_array_dim(&d, handle, axis) == 0 ? Int(d) : 0  // axis < ndim: cannot fail
+        }
     }
 
     public var ndim: Int { handle.map { Int(cmlx_array_ndim($0)) } ?? 0 }
     /// Number of elements.
     public var count: Int { handle.map { Int(cmlx_array_size($0)) } ?? 0 }
-    public var dtype: DType { handle.map { DType(cmlx_array_dtype($0)) } ?? .float32 }
+    /// The element type; a failed tensor reports float32. A healthy tensor always has a `DType`:
+    /// the shim refuses to hand out arrays of other MLX types (they become failed tensors).
+    public var dtype: DType { handle.flatMap { DType(cmlx_array_dtype($0)) } ?? .float32 }
 
-    /// Size of `axis` (negative counts from the end).
+    /// Size of `axis` (negative counts from the end), or 0 when the tensor has no such axis or has
+    /// failed: never traps, and ops check `failure` before trusting it.
     public func dim(_ axis: Int) -> Int {
         let s = shape
-        return s[axis < 0 ? axis + s.count : axis]
+        let i = axis < 0 ? axis + s.count : axis
+        return s.indices.contains(i) ? s[i] : 0
     }
 
     /// The failure of a failed tensor (only meaningful when `handle` is nil).
@@ -157,6 +184,7 @@ public final class Tensor: @unchecked Sendable {
 
     /// The single element of a one-element tensor.
     public func item() throws -> Float {
+        try checked()
         guard count == 1 else { throw TensorError.shapeMismatch("[item] tensor of shape \(shape) has \(count) elements, not 1") }
         return try toArray()[0]
     }

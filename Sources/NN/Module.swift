@@ -50,15 +50,23 @@ open class Module {
         return result
     }
 
-    /// Replaces parameters by path (our layout). Unknown paths throw, naming them.
+    /// Replaces parameters by path (our layout), all or none: an unknown path, a failed tensor or a
+    /// shape that differs from the current parameter's throws before anything changes.
     public func update(parameters: [String: Tensor]) throws {
-        var remaining = parameters
+        var slots = [(ParameterSlot, Tensor)](), remaining = parameters
+        var problem: Error?
         visitSlots(prefix: "") { path, slot in
-            if let t = remaining.removeValue(forKey: path) { slot.tensor = t }
+            guard problem == nil, let t = remaining.removeValue(forKey: path) else { return }
+            if let failure = t.failure {
+                problem = failure
+            } else if let current = slot.tensor, current.failure == nil, current.shape != t.shape {
+                problem = ParameterUpdateError.wrongShape(path: path, expected: current.shape, got: t.shape)
+            }
+            slots.append((slot, t))
         }
-        if !remaining.isEmpty {
-            throw TensorError.invalidArgument("[update] unknown parameter paths: \(remaining.keys.sorted().joined(separator: ", "))")
-        }
+        if let problem { throw problem }
+        if !remaining.isEmpty { throw ParameterUpdateError.unknownPaths(remaining.keys.sorted()) }
+        for (slot, t) in slots { slot.tensor = t }
     }
 
     /// Tied parameters: alias path → source path (one tensor under two names). A checkpoint may

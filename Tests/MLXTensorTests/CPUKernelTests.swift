@@ -5,17 +5,12 @@ import XCTest
 /// Every CPU kernel against MLX's composed op on random inputs (odd sizes, SIMD tails, non-contiguous
 /// views, broadcast modulation), and its gradient against the composed gradient and finite differences.
 final class CPUKernelTests: XCTestCase {
-    override func tearDown() { CPUKernels.enabled = true }
-
     /// Gradients of `f` with the kernels on, checked against the composed ops' gradients.
     @discardableResult
     func assertGradientsMatchComposed(_ f: @escaping ([Tensor]) -> [Tensor], at inputs: [Tensor], atol: Float = 1e-5,
                                       file: StaticString = #filePath, line: UInt = #line) throws -> (values: [Tensor], grads: [Tensor]) {
-        CPUKernels.enabled = true
-        let kernel = try valueAndGrad(of: f, at: inputs)
-        CPUKernels.enabled = false
-        let composed = try valueAndGrad(of: f, at: inputs)
-        CPUKernels.enabled = true
+        let kernel = try CPUKernels.withEnabled(true) { try valueAndGrad(of: f, at: inputs) }
+        let composed = try CPUKernels.withEnabled(false) { try valueAndGrad(of: f, at: inputs) }
         let reference = try composed.values[0].item()
         XCTAssertEqual(try kernel.values[0].item(), reference, accuracy: 1e-4 * max(1, abs(reference)), file: file, line: line)
         for i in inputs.indices {
@@ -28,11 +23,8 @@ final class CPUKernelTests: XCTestCase {
 
     /// `f` with the kernels on and off (the composed reference).
     func both(_ f: () -> Tensor) throws -> (kernel: Tensor, composed: Tensor) {
-        CPUKernels.enabled = true
-        let k = try f().eval()
-        CPUKernels.enabled = false
-        let c = try f().eval()
-        CPUKernels.enabled = true
+        let k = try CPUKernels.withEnabled(true) { try f().eval() }
+        let c = try CPUKernels.withEnabled(false) { try f().eval() }
         return (k, c)
     }
 

@@ -104,3 +104,31 @@ final class ModuleTreeTests: XCTestCase {
         }
     }
 }
+
+/// `update(parameters:)` replaces all or nothing and names what it refuses.
+final class ModuleUpdateTests: XCTestCase {
+    func testAWrongShapeIsATypedErrorAndChangesNothing() throws {
+        let layer = Linear(3, 2)
+        let before = try layer.weight.toArray()
+        XCTAssertThrowsError(try layer.update(parameters: ["bias": Tensor([7, 7]), "weight": Tensor.zeros([3, 2])])) {
+            XCTAssertEqual($0 as? ParameterUpdateError, .wrongShape(path: "weight", expected: [2, 3], got: [3, 2]))
+            XCTAssertEqual("\($0)", "[update] weight has shape [2, 3], the replacement [3, 2]")
+        }
+        XCTAssertEqual(try layer.weight.toArray(), before)
+        XCTAssertNotEqual(try layer.bias!.toArray(), [7, 7])
+    }
+
+    func testUnknownPathsAndFailedTensorsAreRefused() throws {
+        let layer = Linear(3, 2)
+        XCTAssertThrowsError(try layer.update(parameters: ["bias": Tensor([7, 7]), "nope": Tensor([1]), "also": Tensor([1])])) {
+            XCTAssertEqual($0 as? ParameterUpdateError, .unknownPaths(["also", "nope"]))
+        }
+        XCTAssertNotEqual(try layer.bias!.toArray(), [7, 7])
+        let failure = TensorError.mlx("[test] broken")
+        XCTAssertThrowsError(try layer.update(parameters: ["bias": Tensor(failure: failure)])) {
+            XCTAssertEqual($0 as? TensorError, failure)
+        }
+        try layer.update(parameters: ["bias": Tensor([7, 7])])
+        XCTAssertEqual(try layer.bias!.toArray(), [7, 7])
+    }
+}

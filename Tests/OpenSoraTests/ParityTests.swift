@@ -16,8 +16,10 @@ final class ParityTests: XCTestCase {
     func testAllFixturesWithoutCPUKernels() throws { try runAll(kernels: false) }
 
     func runAll(kernels: Bool) throws {
-        CPUKernels.enabled = kernels
-        defer { CPUKernels.enabled = true }
+        try CPUKernels.withEnabled(kernels) { try runAllFixtures(kernels: kernels) }
+    }
+
+    func runAllFixtures(kernels: Bool) throws {
         var folders = [Self.publicFixtures]
         if let extra = ProcessInfo.processInfo.environment["OPENSORA_PARITY_DIR"], !extra.isEmpty {
             folders.append(URL(fileURLWithPath: extra))

@@ -27,18 +27,21 @@ typedef struct cmlx_vector_impl* cmlx_vector;
 /** Element types, numbered as Swift's DType raw values. */
 typedef enum {
     CMLX_BOOL = 0, CMLX_UINT8 = 1, CMLX_INT32 = 2, CMLX_INT64 = 3,
-    CMLX_FLOAT16 = 4, CMLX_BFLOAT16 = 5, CMLX_FLOAT32 = 6, CMLX_UINT32 = 7, CMLX_FLOAT64 = 8
+    CMLX_FLOAT16 = 4, CMLX_BFLOAT16 = 5, CMLX_FLOAT32 = 6, CMLX_UINT32 = 7, CMLX_FLOAT64 = 8,
+    /** Returned by cmlx_array_dtype when the query failed; never accepted as an input type. */
+    CMLX_UNSUPPORTED = 255
 } cmlx_dtype;
 
 void cmlx_array_free(cmlx_array a);
 /** A second handle to the same array. */
-cmlx_array cmlx_array_new_handle(cmlx_array a);
+cmlx_array cmlx_array_new_handle(cmlx_array a);  // NULL on failure (message in cmlx_last_error)
 /** Copies `data` (row-major, `dtype` elements) into a new array of the given shape. */
 int cmlx_array_from_data(cmlx_array* out, const void* data, const int* shape, int ndim, cmlx_dtype dtype);
 int cmlx_array_scalar_f32(cmlx_array* out, float value, cmlx_dtype dtype);
 int cmlx_array_full(cmlx_array* out, const int* shape, int ndim, cmlx_array value, cmlx_dtype dtype);
 int cmlx_array_ndim(cmlx_array a);
-int cmlx_array_dim(cmlx_array a, int axis);
+/** Size of `axis` (negative counts from the end); fails for an axis the array does not have. */
+int cmlx_array_dim(int* out, cmlx_array a, int axis);
 size_t cmlx_array_size(cmlx_array a);
 cmlx_dtype cmlx_array_dtype(cmlx_array a);
 int cmlx_array_eval(cmlx_array a);
@@ -49,7 +52,7 @@ int cmlx_eval_many(const cmlx_array* arrays, size_t count);
 cmlx_vector cmlx_vector_new(void);
 void cmlx_vector_free(cmlx_vector v);
 size_t cmlx_vector_size(cmlx_vector v);
-void cmlx_vector_append(cmlx_vector v, cmlx_array a);
+int cmlx_vector_append(cmlx_vector v, cmlx_array a);
 /** A new handle to element i (the caller frees it). */
 int cmlx_vector_get(cmlx_array* out, cmlx_vector v, size_t i);
 
@@ -214,6 +217,8 @@ int cmlx_safetensors_save(const char* path, const char* const* names, const cmlx
 // ---- devices and memory (device.cpp) --------------------------------------------------------
 /** 0 = CPU, 1 = GPU. */
 int cmlx_set_default_device(int gpu);
+/** 1 when MLX's default device is the GPU, 0 for the CPU. */
+int cmlx_default_device_is_gpu(void);
 int cmlx_gpu_available(void);
 size_t cmlx_peak_memory(void);
 size_t cmlx_active_memory(void);
