@@ -124,10 +124,3 @@ public final class VideoVAE: Module {
         }
     }
 }
-
-extension VideoVAE {
-    /// Training from scratch: every conv and linear redrawn as PyTorch constructs it
-    /// (kaiming_uniform_(a=√5) weights, U(±1/√fan_in) biases), GroupNorms at ones/zeros; neither
-    /// diffusers' AutoencoderKL (a plain ModelMixin) nor VAE_Temporal overrides these.
-    public func initializeWeights(key: RandomKey) { resetParametersToPyTorchDefaults(key: key) }
-}
