@@ -72,12 +72,10 @@ public final class T5FeedForward: Module {
         wo = Linear(c.feedForwardDimensions, c.modelDimensions, bias: false, key: keys[0])
         activation = c.feedForwardProjection.hasSuffix("gelu") ? { $0.geluTanh() } : { $0.relu() }
         super.init()
-        if c.isGated {
-            gateProjection = Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[1])
-            upProjection = Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[2])
-        } else {
-            inputProjection = Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[1])
-        }
+        // All three assigned (nil where absent): an unassigned @Child traps when read.
+        gateProjection = c.isGated ? Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[1]) : nil
+        upProjection = c.isGated ? Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[2]) : nil
+        inputProjection = c.isGated ? nil : Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[1])
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
