@@ -29,8 +29,9 @@ public final class STDiT3: Module {
         let c = config.hiddenSize
         rope = RotaryEmbedding(dimensions: config.headDimension)
         super.init()
+        // Keys: one per block (spatial, then temporal), the final layer, then five for the embedders.
         let keys = key.split(into: 2 * config.depth + 6)
-        let k = Array(keys[(2 * config.depth + 1)...])
+        let k = Array(keys.suffix(5))
         patchEmbedder = PatchEmbed3D(patchSize: config.patchSize, inChannels: config.inChannels, hiddenSize: c, key: k[0])
         timestepEmbedder = TimestepEmbedder(hiddenSize: c, key: k[1])
         fpsEmbedder = SizeEmbedder(hiddenSize: c, key: k[2])

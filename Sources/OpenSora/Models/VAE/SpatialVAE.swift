@@ -17,7 +17,10 @@ public final class DownEncoderBlock2D: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : downsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) } }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return downsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) }
+    }
 }
 
 /// UpDecoderBlock2D: resnets, then an optional upsampler.
@@ -34,7 +37,10 @@ public final class UpDecoderBlock2D: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : upsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) } }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return upsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) }
+    }
 }
 
 /// UNetMidBlock2D: resnet 0 → attention → resnet 1 (attentions are registered first).
@@ -127,7 +133,7 @@ public final class AutoencoderKL: Module {
     }
 
     /// Frames [N, H, W, 3] → posterior over [N, H/8, W/8, latent].
-    public func encode(_ x: Tensor) -> DiagonalGaussian { DiagonalGaussian(moments: quantConv(encoder(x)), axis: -1) }  // failures pass
+    public func encode(_ x: Tensor) -> DiagonalGaussian { DiagonalGaussian(moments: quantConv(encoder(x)), axis: -1) }
 
     /// Latents [N, h, w, latent] → frames [N, 8h, 8w, 3].
     public func decode(_ z: Tensor) -> Tensor { decoder(postQuantConv(z)) }
