@@ -28,8 +28,10 @@ let gemm = median(try (0..<5).map { _ in try seconds { try a.matmul(b).eval() } 
 let peak = 2 * pow(2048.0, 3) / gemm / 1e9
 
 let rope = RotaryEmbedding(dimensions: c / heads)
-let spatial = STDiT3Block(hiddenSize: c, headCount: heads, mlpHiddenSize: 4 * c, qkNorm: true, axis: .spatial, rope: nil)
-let temporal = STDiT3Block(hiddenSize: c, headCount: heads, mlpHiddenSize: 4 * c, qkNorm: true, axis: .temporal, rope: rope)
+let spatial = STDiT3Block(hiddenSize: c, headCount: heads, mlpHiddenSize: 4 * c, qkNorm: true, axis: .spatial, rope: nil,
+                          key: RandomKey(seed: 1))
+let temporal = STDiT3Block(hiddenSize: c, headCount: heads, mlpHiddenSize: 4 * c, qkNorm: true, axis: .temporal, rope: rope,
+                           key: RandomKey(seed: 2))
 try Tensor.eval((spatial.namedParameters() + temporal.namedParameters()).map(\.1))
 let x = Tensor.normal([1, n, c], key: keys[2])
 let caption = Tensor.normal([1, l, c], key: keys[3])

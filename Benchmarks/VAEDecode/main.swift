@@ -9,7 +9,7 @@ import OpenSora
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let latentFrames = arguments.first ?? 15
 if arguments.count > 1 { Runtime.setCacheLimit(arguments[1] << 20) }
-let vae = try VideoVAE(.v1_2)
+let vae = try VideoVAE(.v1_2, key: RandomKey(seed: 0))
 try Tensor.eval(vae.namedParameters().map(\.1))
 let z = Tensor.normal([1, 4, latentFrames, 30, 53], key: RandomKey(seed: 0))
 try z.eval()

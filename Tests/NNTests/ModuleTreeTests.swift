@@ -10,9 +10,10 @@ final class Block: Module {
     let mlp: Sequential
 
     override init() {
-        mlp = Sequential([Linear(4, 8), GELU(approximation: .tanh), Linear(8, 4)])
+        let keys = RandomKey(seed: 3).split(into: 3)
+        mlp = Sequential([Linear(4, 8, key: keys[0]), GELU(approximation: .tanh), Linear(8, 4, key: keys[1])])
         super.init()
-        attention = Linear(4, 4)
+        attention = Linear(4, 4, key: keys[2])
     }
 }
 
@@ -25,8 +26,8 @@ final class TinyModel: Module {
     init(withHead: Bool) {
         blocks = [Block(), Block()]
         super.init()
-        patchEmbedder = Convolution(3, 4, kernelSize: [1, 2, 2], stride: [1, 2, 2])
-        optionalHead = withHead ? Linear(4, 2, bias: false) : nil
+        patchEmbedder = Convolution(3, 4, kernelSize: [1, 2, 2], stride: [1, 2, 2], key: RandomKey(seed: 4))
+        optionalHead = withHead ? Linear(4, 2, bias: false, key: RandomKey(seed: 5)) : nil
     }
 }
 

@@ -3,7 +3,7 @@ import MLXTensor
 /// Parameter-free activations as layers (they hold a slot in `Sequential` numbering, as in PyTorch).
 public final class SiLU: Module, UnaryLayer {
     override public init() { super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.silu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : x.silu() }
 }
 
 /// GELU, exact (erf) or with PyTorch's tanh approximation.
@@ -16,7 +16,10 @@ public final class GELU: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { approximation == .tanh ? x.geluTanh() : x.gelu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return approximation == .tanh ? x.geluTanh() : x.gelu()
+    }
 }
 
 /// Identity placeholder (PyTorch `nn.Identity`).

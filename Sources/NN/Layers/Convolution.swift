@@ -15,7 +15,7 @@ public final class Convolution: Module, UnaryLayer {
     public init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: [Int], stride: [Int]? = nil,
         padding: [(Int, Int)]? = nil, dilation: [Int]? = nil, groups: Int = 1, bias: Bool = true,
-        key: RandomKey = RandomKey(seed: 0)
+        key: RandomKey
     ) {
         let n = kernelSize.count
         self.stride = stride ?? Array(repeating: 1, count: n)
@@ -23,19 +23,19 @@ public final class Convolution: Module, UnaryLayer {
         self.dilation = dilation ?? Array(repeating: 1, count: n)
         self.groups = groups
         let fanIn = inputChannels / groups * kernelSize.reduce(1, *)
-        let bound = 1 / Float(fanIn).squareRoot()
+        // PyTorch's `_ConvNd.reset_parameters`: kaiming_uniform_(a=√5) = U(±1/√fan_in), bias the same bound.
         let keys = key.split(into: 2)
         _weight = Parameter(
-            wrappedValue: Tensor.uniform([outputChannels] + kernelSize + [inputChannels / groups], low: -bound, high: bound, key: keys[0]),
+            wrappedValue: WeightInit.fanInUniform([outputChannels] + kernelSize + [inputChannels / groups], fanIn: fanIn, key: keys[0]),
             layout: .convolutionKernel)
-        self.bias = bias ? Tensor.uniform([outputChannels], low: -bound, high: bound, key: keys[1]) : nil
+        self.bias = bias ? WeightInit.fanInUniform([outputChannels], fanIn: fanIn, key: keys[1]) : nil
         super.init()
     }
 
     /// Symmetric padding as PyTorch's `padding=p` gives it.
     public convenience init(
         _ inputChannels: Int, _ outputChannels: Int, kernelSize: [Int], stride: [Int]? = nil, padding: [Int],
-        dilation: [Int]? = nil, groups: Int = 1, bias: Bool = true, key: RandomKey = RandomKey(seed: 0)
+        dilation: [Int]? = nil, groups: Int = 1, bias: Bool = true, key: RandomKey
     ) {
         self.init(inputChannels, outputChannels, kernelSize: kernelSize, stride: stride, padding: padding.map { ($0, $0) },
                   dilation: dilation, groups: groups, bias: bias, key: key)
@@ -47,7 +47,8 @@ public final class Convolution: Module, UnaryLayer {
 
     /// conv(x) + bias + `residual` (the residual folded into the convolution's output pass on the CPU).
     public func callAsFunction(_ x: Tensor, adding residual: Tensor?) -> Tensor {
-        guard x.failure != nil || (x.ndim == weight.ndim && x.dim(-1) == inputChannels) else {
+        if x.failure != nil { return x }
+        guard x.ndim == weight.ndim && x.dim(-1) == inputChannels else {
             return Tensor(failure: .shapeMismatch(
                 "[Conv\(weight.ndim - 2)d] input \(x.shape) must be channels-last with \(inputChannels) channels"))
         }

@@ -4,7 +4,8 @@ import MLXTensor
 public final class Embedding: Module {
     @Parameter public var weight: Tensor
 
-    public init(count: Int, dimensions: Int, key: RandomKey = RandomKey(seed: 0)) {
+    /// Rows drawn N(0, 1) from `key`, as `nn.Embedding.reset_parameters` does.
+    public init(count: Int, dimensions: Int, key: RandomKey) {
         weight = Tensor.normal([count, dimensions], key: key)
         super.init()
     }
@@ -12,5 +13,8 @@ public final class Embedding: Module {
     public var count: Int { weight.dim(0) }
 
     /// Rows of the table for `ids` (any integer shape); the result has one more axis.
-    public func callAsFunction(_ ids: Tensor) -> Tensor { weight.take(ids, axis: 0) }
+    public func callAsFunction(_ ids: Tensor) -> Tensor {
+        if ids.failure != nil { return ids }
+        return weight.take(ids, axis: 0)
+    }
 }

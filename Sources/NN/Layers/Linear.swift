@@ -8,19 +8,19 @@ public final class Linear: Module, UnaryLayer {
     public let inputDimensions: Int
     public let outputDimensions: Int
 
-    /// Weights drawn like PyTorch's default init (uniform ±1/√in) from `key`.
-    public init(_ inputDimensions: Int, _ outputDimensions: Int, bias: Bool = true, key: RandomKey = RandomKey(seed: 0)) {
+    /// Weights drawn like PyTorch's default init (`nn.Linear.reset_parameters`: U(±1/√in)) from `key`.
+    public init(_ inputDimensions: Int, _ outputDimensions: Int, bias: Bool = true, key: RandomKey) {
         self.inputDimensions = inputDimensions
         self.outputDimensions = outputDimensions
-        let bound = 1 / Float(inputDimensions).squareRoot()
         let keys = key.split(into: 2)
-        weight = Tensor.uniform([outputDimensions, inputDimensions], low: -bound, high: bound, key: keys[0])
-        self.bias = bias ? Tensor.uniform([outputDimensions], low: -bound, high: bound, key: keys[1]) : nil
+        weight = WeightInit.fanInUniform([outputDimensions, inputDimensions], fanIn: inputDimensions, key: keys[0])
+        self.bias = bias ? WeightInit.fanInUniform([outputDimensions], fanIn: inputDimensions, key: keys[1]) : nil
         super.init()
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        guard x.dim(-1) == inputDimensions || x.failure != nil else {
+        if x.failure != nil { return x }
+        guard x.dim(-1) == inputDimensions else {
             return Tensor(failure: .shapeMismatch("[Linear] input \(x.shape) has \(x.dim(-1)) features, expected \(inputDimensions)"))
         }
         if let bias {

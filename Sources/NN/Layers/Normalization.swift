@@ -16,10 +16,16 @@ public final class GroupNorm: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.groupNorm(groups: groups, weight: weight, bias: bias, eps: eps) }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return x.groupNorm(groups: groups, weight: weight, bias: bias, eps: eps)
+    }
 
     /// SiLU(GroupNorm(x)) in one pass on the CPU.
-    public func withSiLU(_ x: Tensor) -> Tensor { x.groupNorm(groups: groups, weight: weight, bias: bias, eps: eps, silu: true) }
+    public func withSiLU(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return x.groupNorm(groups: groups, weight: weight, bias: bias, eps: eps, silu: true)
+    }
 }
 
 /// LayerNorm over the last axis, with or without the affine (and with or without its bias).
@@ -35,7 +41,10 @@ public final class LayerNorm: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.layerNorm(weight: weight, bias: bias, eps: eps) }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return x.layerNorm(weight: weight, bias: bias, eps: eps)
+    }
 }
 
 /// RMSNorm over the last axis: x/√(mean(x²)+eps)·weight (no mean subtraction).
@@ -49,5 +58,8 @@ public final class RMSNorm: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.rmsNorm(weight: weight, eps: eps) }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return x.rmsNorm(weight: weight, eps: eps)
+    }
 }

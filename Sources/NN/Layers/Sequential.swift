@@ -9,5 +9,6 @@ public final class Sequential: Module, UnaryLayer {
         self.layers = layers
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { layers.reduce(x) { $1($0) } }
+    /// Stops at the first failed tensor, so a failure passes through layers that would read its shape.
+    public func callAsFunction(_ x: Tensor) -> Tensor { layers.reduce(x) { $0.failure != nil ? $0 : $1($0) } }
 }

@@ -23,16 +23,17 @@ public struct ModelBundle {
     public static func tinyRandom(seed: UInt64 = 2026) throws -> ModelBundle {
         var stdit = STDiT3Config.tiny
         stdit.modelMaxLength = 300
-        let keys = RandomKey(seed: seed).split(into: 2)
+        let keys = RandomKey(seed: seed).split(into: 4)
         let denoiser = try STDiT3(stdit, key: keys[0])
         try denoiser.update(parameters: ["y_embedder.y_embedding": Tensor.normal([300, stdit.captionChannels], key: keys[1]) * 0.2])
-        let vae = try VideoVAE(.tiny)
+        let vae = try VideoVAE(.tiny, key: keys[2])
         guard let spiece = Bundle.module.url(forResource: "tiny-spiece", withExtension: "model", subdirectory: "Resources") else {
             throw CheckpointError.notFound(path: "Resources/tiny-spiece.model", accepted: "the bundled tokenizer model")
         }
         return ModelBundle(
             makeTextEncoder: {
-                TextEncoder(tokenizer: try T5Tokenizer(contentsOf: spiece.path), model: try T5EncoderModel(.tiny), maxLength: 300)
+                TextEncoder(tokenizer: try T5Tokenizer(contentsOf: spiece.path), model: try T5EncoderModel(.tiny, key: keys[3]),
+                            maxLength: 300)
             }, denoiser: denoiser, vae: vae, description: "tiny random-weight preset")
     }
 
@@ -43,9 +44,10 @@ public struct ModelBundle {
         let configURL = stditURL.appendingPathComponent("config.json")
         var config = STDiT3Config.xl2
         if FileManager.default.fileExists(atPath: configURL.path) { config = try ModelFolder.config(STDiT3Config.self, at: configURL.path) }
-        let denoiser = try STDiT3(config)
+        let placeholder = RandomKey(seed: 0)  // every parameter is replaced by the strict loads below
+        let denoiser = try STDiT3(config, key: placeholder)
         try denoiser.loadWeights(path: stdit, strict: true, dtype: dtype)
-        let vae = try VideoVAE(.v1_2)
+        let vae = try VideoVAE(.v1_2, key: placeholder)
         // A checkpoint without the normalisation buffers falls back to the released constants.
         var weights = try CheckpointFiles.tensors(at: vaePath)
         for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }

@@ -30,7 +30,7 @@ struct TimestepTransformRunner: ParityRunner {
 /// Builds the fixture's small STDiT3 with its weights.
 func fixtureModel(_ f: ParityFixture) throws -> STDiT3 {
     let config = try STDiT3Config.decode(json: Data((f.metadata["config"] ?? "{}").utf8))
-    let model = try STDiT3(config)
+    let model = try STDiT3(config, key: fixtureWeightsKey)
     try model.loadWeights(from: f.weights)
     return model
 }

@@ -3,11 +3,14 @@ import Foundation
 import MLXTensor
 import NN
 
+/// Seeds the initial draws of modules whose every weight is then loaded from a fixture.
+let fixtureWeightsKey = RandomKey(seed: 0)
+
 /// `stdit3.forward`: the whole model built from the fixture's config, weights loaded strictly.
 struct STDiT3ForwardRunner: ParityRunner {
     func run(_ f: ParityFixture) throws -> ParityResult {
         let config = try STDiT3Config.decode(json: Data((f.metadata["config"] ?? "{}").utf8))
-        let model = try STDiT3(config)
+        let model = try STDiT3(config, key: fixtureWeightsKey)
         try model.loadWeights(from: f.weights)
         let inputs = f.inputs
         let height = try f.input("height")[0].item(), width = try f.input("width")[0].item()
@@ -44,12 +47,14 @@ struct STDiT3LayersRunner: ParityRunner {
         }
         switch piece {
         case "timestep_embedder":
-            let m = TimestepEmbedder(hiddenSize: try int(config, "hidden_size"), frequencyDimensions: try int(config, "frequency_embedding_size"))
+            let m = TimestepEmbedder(hiddenSize: try int(config, "hidden_size"), frequencyDimensions: try int(config, "frequency_embedding_size"),
+                                     key: fixtureWeightsKey)
             try load(m)
             let t = try f.input("t")
             return .tensors(["t_freq": frequencyEmbedding(t, dimensions: m.frequencyDimensions), "emb": m(t)])
         case "size_embedder":
-            let m = SizeEmbedder(hiddenSize: try int(config, "hidden_size"), frequencyDimensions: try int(config, "frequency_embedding_size"))
+            let m = SizeEmbedder(hiddenSize: try int(config, "hidden_size"), frequencyDimensions: try int(config, "frequency_embedding_size"),
+                                     key: fixtureWeightsKey)
             try load(m)
             return .tensors(["emb": m(try f.input("s"), batch: try int(call, "bs"))])
         case "pos_embed_2d":
@@ -66,23 +71,23 @@ struct STDiT3LayersRunner: ParityRunner {
             return .tensors(["out": x.modulated(shift: try f.input("shift"), scale: try f.input("scale"))])
         case "caption_embedder":
             let m = CaptionEmbedder(captionChannels: try int(config, "in_channels"), hiddenSize: try int(config, "hidden_size"),
-                                    tokenCount: try int(config, "token_num"), dropProbability: 0.1)
+                                    tokenCount: try int(config, "token_num"), dropProbability: 0.1, key: fixtureWeightsKey)
             try load(m)
             let drop = f.inputs["force_drop_ids"].map { $0 .== Tensor(1, dtype: $0.dtype) }
             return .tensors(["out": m(try f.input("caption"), drop: drop)])
         case "attention_qknorm":
             let dim = try int(config, "dim"), heads = try int(config, "num_heads")
             let m = SelfAttention(dimensions: dim, headCount: heads, qkNorm: config["qk_norm"] as? Bool ?? true,
-                                  rope: try rope(headDimension: dim / heads))
+                                  rope: try rope(headDimension: dim / heads), key: fixtureWeightsKey)
             try load(m)
             return .tensors(["out": m(try f.input("x"))])
         case "cross_attention":
-            let m = CrossAttention(dimensions: try int(config, "d_model"), headCount: try int(config, "num_heads"))
+            let m = CrossAttention(dimensions: try int(config, "d_model"), headCount: try int(config, "num_heads"), key: fixtureWeightsKey)
             try load(m)
             return .tensors(["out": m(try f.input("x"), packedCondition: try f.input("cond"), lengths: lengths())])
         case "final_layer":
             let m = FinalLayer(hiddenSize: try int(config, "hidden_size"), patchVolume: try int(config, "num_patch"),
-                               outChannels: try int(config, "out_channels"))
+                               outChannels: try int(config, "out_channels"), key: fixtureWeightsKey)
             try load(m)
             let out = m(try f.input("x"), t: try f.input("t"), t0: f.inputs["t0"], frameMask: f.inputs["x_mask"],
                         frames: try int(call, "T"), tokensPerFrame: try int(call, "S"))
@@ -93,7 +98,7 @@ struct STDiT3LayersRunner: ParityRunner {
             let mlpRatio = config["mlp_ratio"] as? Double ?? 4
             let block = STDiT3Block(hiddenSize: hidden, headCount: heads, mlpHiddenSize: Int(Double(hidden) * mlpRatio),
                                     qkNorm: config["qk_norm"] as? Bool ?? true, axis: temporal ? .temporal : .spatial,
-                                    rope: try rope(headDimension: hidden / heads))
+                                    rope: try rope(headDimension: hidden / heads), key: fixtureWeightsKey)
             try load(block)
             guard let lens = lengths() else { throw ParityError.malformed(f.name, "call.mask (caption lengths) missing") }
             let (caption, mask) = CrossAttention.unpack(try f.input("y"), lengths: lens)

@@ -7,7 +7,7 @@ import NN
 struct T5EncodeRunner: ParityRunner {
     func run(_ f: ParityFixture) throws -> ParityResult {
         let config = try decodeConfig(T5Config.self, try f.jsonMetadata("config"), fixture: f.name)
-        let model = try T5EncoderModel(config)
+        let model = try T5EncoderModel(config, key: fixtureWeightsKey)
         try model.loadWeights(from: f.weights)
         return .tensors(["last_hidden_state": try model(ids: try f.input("input_ids"), mask: try f.input("attention_mask"))])
     }

@@ -27,7 +27,7 @@ struct SpatialVAERunner: ParityRunner {
     func run(_ f: ParityFixture) throws -> ParityResult {
         let config = try f.jsonMetadata("config"), call = try f.jsonMetadata("call")
         let c = try decodeConfig(SpatialVAEConfig.self, config["AutoencoderKL_config"], fixture: f.name)
-        let vae = try VideoAutoencoderKL(c, microBatchSize: call["micro_batch_size"] as? Int)
+        let vae = try VideoAutoencoderKL(c, microBatchSize: call["micro_batch_size"] as? Int, key: fixtureWeightsKey)
         try vae.loadWeights(from: f.weights)
         if decode { return .tensors(["x": try vae.decode(try f.input("z"))]) }
         let x = try f.input("x")
@@ -44,7 +44,7 @@ struct TemporalVAERunner: ParityRunner {
 
     func run(_ f: ParityFixture) throws -> ParityResult {
         let config = try f.jsonMetadata("config"), call = try f.jsonMetadata("call")
-        let vae = try TemporalVAE(try decodeConfig(TemporalVAEConfig.self, config, fixture: f.name))
+        let vae = try TemporalVAE(try decodeConfig(TemporalVAEConfig.self, config, fixture: f.name), key: fixtureWeightsKey)
         try vae.loadWeights(from: f.weights)
         if decode {
             guard let frames = call["num_frames"] as? Int else { throw ParityError.malformed(f.name, "call.num_frames missing") }
@@ -60,7 +60,7 @@ struct VideoVAERunner: ParityRunner {
 
     func run(_ f: ParityFixture) throws -> ParityResult {
         let config = try f.jsonMetadata("config"), call = try f.jsonMetadata("call")
-        let vae = try VideoVAE(try videoVAEConfig(config, fixture: f.name))
+        let vae = try VideoVAE(try videoVAEConfig(config, fixture: f.name), key: fixtureWeightsKey)
         try vae.loadWeights(from: f.weights)
         if decode {
             guard let frames = call["num_frames"] as? Int else { throw ParityError.malformed(f.name, "call.num_frames missing") }

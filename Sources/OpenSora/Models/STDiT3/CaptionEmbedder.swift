@@ -10,16 +10,20 @@ public final class CaptionEmbedder: Module {
     @Child(key: "y_proj") public var projection: FeedForward
     public let dropProbability: Float
 
-    public init(captionChannels: Int, hiddenSize: Int, tokenCount: Int, dropProbability: Float) {
+    /// `y_embedding` is drawn `randn(L, Ccap)/√Ccap` as the reference's CaptionEmbedder registers it.
+    public init(captionChannels: Int, hiddenSize: Int, tokenCount: Int, dropProbability: Float, key: RandomKey) {
         self.dropProbability = dropProbability
+        let keys = key.split(into: 2)
         super.init()
-        nullCaption = Tensor.zeros([tokenCount, captionChannels])
-        projection = FeedForward(inputDimensions: captionChannels, hiddenDimensions: hiddenSize, outputDimensions: hiddenSize)
+        nullCaption = Tensor.normal([tokenCount, captionChannels], key: keys[0]) / Float(captionChannels).squareRoot()
+        projection = FeedForward(inputDimensions: captionChannels, hiddenDimensions: hiddenSize, outputDimensions: hiddenSize,
+                                 key: keys[1])
     }
 
     /// `caption` [B, 1, L, Ccap] → [B, 1, L, C]. Rows where `drop` [B] is true use the null caption
     /// instead (the text mask is left unchanged by the reference).
     public func callAsFunction(_ caption: Tensor, drop: Tensor? = nil) -> Tensor {
+        if caption.failure != nil { return caption }
         var y = caption
         if let drop {
             y = Tensor.where(drop.asType(.bool).reshaped(-1, 1, 1, 1), nullCaption.asType(caption.dtype), caption)

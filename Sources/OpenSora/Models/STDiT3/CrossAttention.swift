@@ -36,12 +36,13 @@ public final class CrossAttention: Module {
     public let proj: Linear
     public let headCount: Int
 
-    public init(dimensions: Int, headCount: Int) {
+    public init(dimensions: Int, headCount: Int, key: RandomKey) {
         self.headCount = headCount
-        proj = Linear(dimensions, dimensions)
+        let keys = key.split(into: 3)
+        proj = Linear(dimensions, dimensions, key: keys[2])
         super.init()
-        queryProjection = Linear(dimensions, dimensions)
-        keyValueProjection = Linear(dimensions, 2 * dimensions)
+        queryProjection = Linear(dimensions, dimensions, key: keys[0])
+        keyValueProjection = Linear(dimensions, 2 * dimensions, key: keys[1])
     }
 
     /// `x` [B, N, C]; `condition` [B, L, C]; `mask` [B, L] (true/non-zero = valid token) or nil for all.
@@ -51,6 +52,7 @@ public final class CrossAttention: Module {
 
     /// Cross-attention to a caption prepared once per forward pass (shared by every block).
     public func callAsFunction(_ x: Tensor, caption: CaptionTokens) -> Tensor {
+        if x.failure != nil { return x }
         guard let perSample = caption.perSample else { return attend(x, condition: caption.tokens, mask: caption.mask) }
         // Only each sample's own valid tokens, as the reference packs them: no masked work at all.
         let outputs = perSample.enumerated().map { i, tokens in attend(x[i..<(i + 1)], condition: tokens, mask: nil) }
@@ -58,6 +60,8 @@ public final class CrossAttention: Module {
     }
 
     func attend(_ x: Tensor, condition: Tensor, mask: Tensor?) -> Tensor {
+        if x.failure != nil { return x }
+        if condition.failure != nil { return condition }
         let (b, n, c) = (x.dim(0), x.dim(1), x.dim(2))
         let l = condition.dim(1), d = c / headCount
         let q = queryProjection(x).reshaped(b, n, headCount, d).transposedContiguous(0, 2, 1, 3)
@@ -71,6 +75,8 @@ public final class CrossAttention: Module {
     /// The reference's packed form: `condition` [1, ΣL, C] split by `lengths` (one per sample);
     /// nil lengths = every query attends to every key of every sample (the layer called with mask=None).
     public func callAsFunction(_ x: Tensor, packedCondition: Tensor, lengths: [Int]?) -> Tensor {
+        if x.failure != nil { return x }
+        if packedCondition.failure != nil { return packedCondition }
         let b = x.dim(0)
         guard let lengths else {
             let all = packedCondition.broadcast(to: [b] + Array(packedCondition.shape.dropFirst()))

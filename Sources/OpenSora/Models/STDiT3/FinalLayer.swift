@@ -9,15 +9,19 @@ public final class FinalLayer: Module {
     @Parameter(key: "scale_shift_table") public var scaleShiftTable: Tensor
     public let linear: Linear
 
-    public init(hiddenSize: Int, patchVolume: Int, outChannels: Int, key: RandomKey = RandomKey(seed: 0)) {
-        linear = Linear(hiddenSize, patchVolume * outChannels)
+    /// `scale_shift_table` is `randn(2, C)/√C` as T2IFinalLayer constructs it.
+    public init(hiddenSize: Int, patchVolume: Int, outChannels: Int, key: RandomKey) {
+        let keys = key.split(into: 2)
+        linear = Linear(hiddenSize, patchVolume * outChannels, key: keys[1])
         super.init()
-        scaleShiftTable = Tensor.normal([2, hiddenSize], key: key) / Float(hiddenSize).squareRoot()
+        scaleShiftTable = Tensor.normal([2, hiddenSize], key: keys[0]) / Float(hiddenSize).squareRoot()
     }
 
     /// `x` [B, T·S, C], `t` [B, C] → [B, T·S, patch·out]
     public func callAsFunction(_ x: Tensor, t: Tensor, t0: Tensor? = nil, frameMask: Tensor? = nil,
                                frames: Int, tokensPerFrame: Int) -> Tensor {
+        if x.failure != nil { return x }
+        if t.failure != nil { return t }
         let m = (scaleShiftTable.expandedDims(0) + t.expandedDims(1)).split(parts: 2, axis: 1)
         var h = x.layerNormModulated(shift: m[0], scale: m[1], eps: 1e-6)
         if let t0, let frameMask {

@@ -8,9 +8,9 @@ public final class PatchEmbed3D: Module {
     public let proj: Convolution
     public let patchSize: [Int]
 
-    public init(patchSize: [Int], inChannels: Int, hiddenSize: Int) {
+    public init(patchSize: [Int], inChannels: Int, hiddenSize: Int, key: RandomKey) {
         self.patchSize = patchSize
-        proj = Convolution(inChannels, hiddenSize, kernelSize: patchSize, stride: patchSize)
+        proj = Convolution(inChannels, hiddenSize, kernelSize: patchSize, stride: patchSize, key: key)
         super.init()
     }
 
@@ -22,6 +22,7 @@ public final class PatchEmbed3D: Module {
 
     /// `x` [B, C, T, H, W] (reference layout) → [B, T'·H'·W', hidden]
     public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
         let (t, h, w) = (x.dim(2), x.dim(3), x.dim(4))
         let grid = gridSize(frames: t, height: h, width: w)
         let channelsLast = x.transposed(0, 2, 3, 4, 1).padded([

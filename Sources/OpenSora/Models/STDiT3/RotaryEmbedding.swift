@@ -15,7 +15,7 @@ public final class RotaryEmbedding: Module {
     }
 
     /// Rotates the last axis of `x` [..., L, D] by angle position·freqs[i] for pair i.
-    public func callAsFunction(_ x: Tensor) -> Tensor { Self.rotate(x, freqs: freqs) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : Self.rotate(x, freqs: freqs) }
 
     public static func rotate(_ x: Tensor, freqs: Tensor) -> Tensor { x.rotatedPairs(freqs: freqs) }
 }

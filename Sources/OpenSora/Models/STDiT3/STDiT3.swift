@@ -21,20 +21,24 @@ public final class STDiT3: Module {
     public let config: STDiT3Config
     private var positionCache = [String: Tensor]()
 
-    public init(_ config: STDiT3Config, key: RandomKey = RandomKey(seed: 0)) throws {
+    /// Parameters as the reference's constructors draw them, before `initialize_weights` (see
+    /// `initializeWeights(key:)`, which training from scratch calls next).
+    public init(_ config: STDiT3Config, key: RandomKey) throws {
         try config.validate()
         self.config = config
         let c = config.hiddenSize
         rope = RotaryEmbedding(dimensions: config.headDimension)
         super.init()
-        let keys = key.split(into: 2 * config.depth + 1)
-        patchEmbedder = PatchEmbed3D(patchSize: config.patchSize, inChannels: config.inChannels, hiddenSize: c)
-        timestepEmbedder = TimestepEmbedder(hiddenSize: c)
-        fpsEmbedder = SizeEmbedder(hiddenSize: c)
-        timestepModulation = Sequential([SiLU(), Linear(c, 6 * c)])
+        // Keys: one per block (spatial, then temporal), the final layer, then five for the embedders.
+        let keys = key.split(into: 2 * config.depth + 6)
+        let k = Array(keys.suffix(5))
+        patchEmbedder = PatchEmbed3D(patchSize: config.patchSize, inChannels: config.inChannels, hiddenSize: c, key: k[0])
+        timestepEmbedder = TimestepEmbedder(hiddenSize: c, key: k[1])
+        fpsEmbedder = SizeEmbedder(hiddenSize: c, key: k[2])
+        timestepModulation = Sequential([SiLU(), Linear(c, 6 * c, key: k[3])])
         captionEmbedder = CaptionEmbedder(captionChannels: config.captionChannels, hiddenSize: c,
                                           tokenCount: config.modelMaxLength,
-                                          dropProbability: Float(config.classDropoutProbability))
+                                          dropProbability: Float(config.classDropoutProbability), key: k[4])
         spatialBlocks = (0..<config.depth).map {
             STDiT3Block(hiddenSize: c, headCount: config.headCount, mlpHiddenSize: config.mlpHiddenSize,
                         qkNorm: config.qkNorm, axis: .spatial, rope: nil, key: keys[$0])

@@ -29,18 +29,23 @@ public final class STDiT3Block: Module {
     public let axis: BlockAxis
 
     public init(hiddenSize: Int, headCount: Int, mlpHiddenSize: Int, qkNorm: Bool, axis: BlockAxis,
-                rope: RotaryEmbedding?, key: RandomKey = RandomKey(seed: 0)) {
+                rope: RotaryEmbedding?, key: RandomKey) {
         self.axis = axis
-        mlp = FeedForward(inputDimensions: hiddenSize, hiddenDimensions: mlpHiddenSize)
+        let keys = key.split(into: 4)
+        mlp = FeedForward(inputDimensions: hiddenSize, hiddenDimensions: mlpHiddenSize, key: keys[3])
         super.init()
-        scaleShiftTable = Tensor.normal([6, hiddenSize], key: key) / Float(hiddenSize).squareRoot()
-        attention = SelfAttention(dimensions: hiddenSize, headCount: headCount, qkNorm: qkNorm, rope: axis == .temporal ? rope : nil)
-        crossAttention = CrossAttention(dimensions: hiddenSize, headCount: headCount)
+        // randn(6, C)/√C, as STDiT3Block constructs it.
+        scaleShiftTable = Tensor.normal([6, hiddenSize], key: keys[0]) / Float(hiddenSize).squareRoot()
+        attention = SelfAttention(dimensions: hiddenSize, headCount: headCount, qkNorm: qkNorm, rope: axis == .temporal ? rope : nil,
+                                  key: keys[1])
+        crossAttention = CrossAttention(dimensions: hiddenSize, headCount: headCount, key: keys[2])
     }
 
     /// `x` [B, T·S, C] (frame-major tokens), the caption prepared once per forward pass.
     public func callAsFunction(_ x: Tensor, caption: CaptionTokens, conditioning c: BlockConditioning,
                                frames: Int, tokensPerFrame: Int) -> Tensor {
+        if x.failure != nil { return x }
+        if c.t.failure != nil { return c.t }
         let (b, n, ch) = (x.dim(0), x.dim(1), x.dim(2))
         let (t, s) = (frames, tokensPerFrame)
         let m = modulation(c.t, batch: b)

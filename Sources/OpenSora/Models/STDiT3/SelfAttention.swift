@@ -13,11 +13,12 @@ public final class SelfAttention: Module {
     /// The model's rotary embedding (not a child: the reference holds only its function).
     let rope: SharedModule<RotaryEmbedding>?
 
-    public init(dimensions: Int, headCount: Int, qkNorm: Bool, rope: RotaryEmbedding?) {
+    public init(dimensions: Int, headCount: Int, qkNorm: Bool, rope: RotaryEmbedding?, key: RandomKey) {
         self.headCount = headCount
         self.rope = rope.map(SharedModule.init)
-        qkv = Linear(dimensions, 3 * dimensions)
-        proj = Linear(dimensions, dimensions)
+        let keys = key.split(into: 2)
+        qkv = Linear(dimensions, 3 * dimensions, key: keys[0])
+        proj = Linear(dimensions, dimensions, key: keys[1])
         super.init()
         queryNorm = qkNorm ? RMSNorm(dimensions / headCount, eps: 1e-6) : nil
         keyNorm = qkNorm ? RMSNorm(dimensions / headCount, eps: 1e-6) : nil
@@ -25,6 +26,7 @@ public final class SelfAttention: Module {
 
     /// [B, L, C] → [B, L, C]
     public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
         let (b, l, c) = (x.dim(0), x.dim(1), x.dim(2))
         let d = c / headCount
         let parts = qkv(x).reshaped(b, l, 3, headCount, d).transposedContiguous(2, 0, 3, 1, 4).split(parts: 3, axis: 0)

@@ -40,14 +40,17 @@ public class TimestepEmbedder: Module {
     public let mlp: Sequential
     public let frequencyDimensions: Int
 
-    public init(hiddenSize: Int, frequencyDimensions: Int = 256) {
+    public init(hiddenSize: Int, frequencyDimensions: Int = 256, key: RandomKey) {
         self.frequencyDimensions = frequencyDimensions
-        mlp = Sequential([Linear(frequencyDimensions, hiddenSize), SiLU(), Linear(hiddenSize, hiddenSize)])
+        let keys = key.split(into: 2)
+        mlp = Sequential([Linear(frequencyDimensions, hiddenSize, key: keys[0]), SiLU(),
+                          Linear(hiddenSize, hiddenSize, key: keys[1])])
         super.init()
     }
 
     /// [N] → [N, hidden]
     public func callAsFunction(_ t: Tensor) -> Tensor {
+        if t.failure != nil { return t }
         let features = frequencyEmbedding(t, dimensions: frequencyDimensions)
         return mlp(features.asType(dtype))
     }
@@ -60,6 +63,7 @@ public class TimestepEmbedder: Module {
 public final class SizeEmbedder: TimestepEmbedder {
     /// `s` [n] or [n, 1] → [batch, hidden]; `batch` must be a multiple of n.
     public func callAsFunction(_ s: Tensor, batch: Int) -> Tensor {
+        if s.failure != nil { return s }
         let column = s.reshaped(-1)
         let n = column.count
         guard n > 0, batch % n == 0 else {

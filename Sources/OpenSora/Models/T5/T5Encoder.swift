@@ -20,20 +20,23 @@ public final class T5Attention: Module {
     let headCount: Int
     let headDimensions: Int
 
-    init(_ c: T5Config, hasRelativeBias: Bool) {
+    init(_ c: T5Config, hasRelativeBias: Bool, key: RandomKey) {
         let inner = c.headCount * c.keyValueDimensions
-        q = Linear(c.modelDimensions, inner, bias: false)
-        k = Linear(c.modelDimensions, inner, bias: false)
-        v = Linear(c.modelDimensions, inner, bias: false)
-        o = Linear(inner, c.modelDimensions, bias: false)
+        let keys = key.split(into: 5)
+        q = Linear(c.modelDimensions, inner, bias: false, key: keys[0])
+        k = Linear(c.modelDimensions, inner, bias: false, key: keys[1])
+        v = Linear(c.modelDimensions, inner, bias: false, key: keys[2])
+        o = Linear(inner, c.modelDimensions, bias: false, key: keys[3])
         headCount = c.headCount
         headDimensions = c.keyValueDimensions
         super.init()
-        relativeAttentionBias = hasRelativeBias ? Embedding(count: c.relativeAttentionBuckets, dimensions: c.headCount) : nil
+        relativeAttentionBias = hasRelativeBias
+            ? Embedding(count: c.relativeAttentionBuckets, dimensions: c.headCount, key: keys[4]) : nil
     }
 
     /// `x` [B, L, D], `bias` [B or 1, H, L, L] → [B, L, D]
     func callAsFunction(_ x: Tensor, bias: Tensor) -> Tensor {
+        if x.failure != nil { return x }
         let (b, l) = (x.dim(0), x.dim(1))
         func heads(_ t: Tensor) -> Tensor { t.reshaped(b, l, headCount, headDimensions).transposed(0, 2, 1, 3) }
         let out = scaledDotProductAttention(queries: heads(project(x, q)), keys: heads(project(x, k)), values: heads(project(x, v)),
@@ -47,13 +50,13 @@ public final class T5SelfAttentionLayer: Module {
     @Child(key: "SelfAttention") public var attention: T5Attention
     @Child(key: "layer_norm") public var norm: RMSNorm
 
-    init(_ c: T5Config, hasRelativeBias: Bool) {
+    init(_ c: T5Config, hasRelativeBias: Bool, key: RandomKey) {
         super.init()
-        attention = T5Attention(c, hasRelativeBias: hasRelativeBias)
+        attention = T5Attention(c, hasRelativeBias: hasRelativeBias, key: key)
         norm = RMSNorm(c.modelDimensions, eps: Float(c.layerNormEpsilon))
     }
 
-    func callAsFunction(_ h: Tensor, bias: Tensor) -> Tensor { h + attention(t5Norm(h, norm), bias: bias) }
+    func callAsFunction(_ h: Tensor, bias: Tensor) -> Tensor { h.failure != nil ? h : h + attention(t5Norm(h, norm), bias: bias) }
 }
 
 /// The gated feed-forward (`wi_0` activated with tanh-GELU, times `wi_1`, then `wo`), or the plain one.
@@ -64,19 +67,19 @@ public final class T5FeedForward: Module {
     public let wo: Linear
     let activation: (Tensor) -> Tensor
 
-    init(_ c: T5Config) {
-        wo = Linear(c.feedForwardDimensions, c.modelDimensions, bias: false)
+    init(_ c: T5Config, key: RandomKey) {
+        let keys = key.split(into: 3)
+        wo = Linear(c.feedForwardDimensions, c.modelDimensions, bias: false, key: keys[0])
         activation = c.feedForwardProjection.hasSuffix("gelu") ? { $0.geluTanh() } : { $0.relu() }
         super.init()
-        if c.isGated {
-            gateProjection = Linear(c.modelDimensions, c.feedForwardDimensions, bias: false)
-            upProjection = Linear(c.modelDimensions, c.feedForwardDimensions, bias: false)
-        } else {
-            inputProjection = Linear(c.modelDimensions, c.feedForwardDimensions, bias: false)
-        }
+        // All three assigned (nil where absent): an unassigned @Child traps when read.
+        gateProjection = c.isGated ? Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[1]) : nil
+        upProjection = c.isGated ? Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[2]) : nil
+        inputProjection = c.isGated ? nil : Linear(c.modelDimensions, c.feedForwardDimensions, bias: false, key: keys[1])
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
         if let gateProjection, let upProjection {
             return project(activation(project(x, gateProjection)) * project(x, upProjection), wo)
         }
@@ -90,13 +93,13 @@ public final class T5FeedForwardLayer: Module {
     @Child(key: "DenseReluDense") public var feedForward: T5FeedForward
     @Child(key: "layer_norm") public var norm: RMSNorm
 
-    init(_ c: T5Config) {
+    init(_ c: T5Config, key: RandomKey) {
         super.init()
-        feedForward = T5FeedForward(c)
+        feedForward = T5FeedForward(c, key: key)
         norm = RMSNorm(c.modelDimensions, eps: Float(c.layerNormEpsilon))
     }
 
-    func callAsFunction(_ h: Tensor) -> Tensor { h + feedForward(t5Norm(h, norm)) }
+    func callAsFunction(_ h: Tensor) -> Tensor { h.failure != nil ? h : h + feedForward(t5Norm(h, norm)) }
 }
 
 /// One encoder block: `layer.0` attention, `layer.1` feed-forward.
@@ -106,9 +109,10 @@ public final class T5Block: Module {
     private let attention: SharedModule<T5SelfAttentionLayer>
     private let feedForward: SharedModule<T5FeedForwardLayer>
 
-    init(_ c: T5Config, hasRelativeBias: Bool) {
-        attention = SharedModule(T5SelfAttentionLayer(c, hasRelativeBias: hasRelativeBias))
-        feedForward = SharedModule(T5FeedForwardLayer(c))
+    init(_ c: T5Config, hasRelativeBias: Bool, key: RandomKey) {
+        let keys = key.split(into: 2)
+        attention = SharedModule(T5SelfAttentionLayer(c, hasRelativeBias: hasRelativeBias, key: keys[0]))
+        feedForward = SharedModule(T5FeedForwardLayer(c, key: keys[1]))
         super.init()
         layers = [attention.module, feedForward.module]
     }
@@ -125,9 +129,10 @@ public final class T5Stack: Module {
     @Child(key: "final_layer_norm") public var finalNorm: RMSNorm
     let config: T5Config
 
-    init(_ c: T5Config, embedding: Embedding) {
+    init(_ c: T5Config, embedding: Embedding, key: RandomKey) {
         config = c
-        block = (0..<c.layerCount).map { T5Block(c, hasRelativeBias: $0 == 0) }
+        let keys = key.split(into: max(c.layerCount, 1))
+        block = (0..<c.layerCount).map { T5Block(c, hasRelativeBias: $0 == 0, key: keys[$0]) }
         super.init()
         embedTokens = embedding
         finalNorm = RMSNorm(c.modelDimensions, eps: Float(c.layerNormEpsilon))
@@ -141,11 +146,14 @@ public final class T5EncoderModel: Module {
     public let encoder: T5Stack
     public let config: T5Config
 
-    public init(_ config: T5Config) throws {
+    /// Parameters as PyTorch's layer constructors draw them; HF's `_init_weights` is
+    /// `initializeWeights(key:)`.
+    public init(_ config: T5Config, key: RandomKey) throws {
         try config.validate()
         self.config = config
-        shared = Embedding(count: config.vocabularySize, dimensions: config.modelDimensions)
-        encoder = T5Stack(config, embedding: shared)
+        let keys = key.split(into: 2)
+        shared = Embedding(count: config.vocabularySize, dimensions: config.modelDimensions, key: keys[0])
+        encoder = T5Stack(config, embedding: shared, key: keys[1])
         super.init()
     }
 

@@ -31,7 +31,7 @@ public final class TextEncoder {
             throw CheckpointError.notFound(path: tokenizerPath, accepted: "the folder's SentencePiece model spiece.model")
         }
         let tokenizer = try T5Tokenizer(contentsOf: tokenizerPath)
-        let model = try T5EncoderModel(config)
+        let model = try T5EncoderModel(config, key: RandomKey(seed: 0))  // replaced by the strict load below
         // Encoder-only use: a full T5 checkpoint's decoder and LM head are ignored.
         let weights = try ModelFolder.tensors(at: folder).filter { !$0.key.hasPrefix("decoder.") && $0.key != "lm_head.weight" }
         let stored = storageDType ?? weights["shared.weight"]?.dtype ?? .float32

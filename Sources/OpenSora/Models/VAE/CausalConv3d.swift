@@ -7,14 +7,15 @@ import NN
 public final class CausalConv3d: Module, UnaryLayer {
     public let conv: Convolution
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: [Int], timeStride: Int = 1, bias: Bool = true) {
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: [Int], timeStride: Int = 1, bias: Bool = true, key: RandomKey) {
         let timePad = (kernel[0] - 1) + (1 - timeStride)
         conv = Convolution(inChannels, outChannels, kernelSize: kernel, stride: [timeStride, 1, 1],
-                           padding: [(timePad, 0), (kernel[1] / 2, kernel[1] / 2), (kernel[2] / 2, kernel[2] / 2)], bias: bias)
+                           padding: [(timePad, 0), (kernel[1] / 2, kernel[1] / 2), (kernel[2] / 2, kernel[2] / 2)], bias: bias,
+                           key: key)
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { conv(x) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { conv(x) }  // Convolution passes a failed x on
 
     /// conv(x) + `residual`.
     public func callAsFunction(_ x: Tensor, adding residual: Tensor?) -> Tensor { conv(x, adding: residual) }
@@ -29,17 +30,19 @@ public final class TemporalResBlock: Module, UnaryLayer {
     public let conv2: CausalConv3d
     public let conv3: CausalConv3d?
 
-    public init(inChannels: Int, outChannels: Int, groups: Int) {
+    public init(inChannels: Int, outChannels: Int, groups: Int, key: RandomKey) {
+        let keys = key.split(into: 3)
         norm1 = GroupNorm(groups: groups, channels: inChannels, eps: 1e-5)
-        conv1 = CausalConv3d(inChannels, outChannels, kernel: [3, 3, 3], bias: false)
+        conv1 = CausalConv3d(inChannels, outChannels, kernel: [3, 3, 3], bias: false, key: keys[0])
         norm2 = GroupNorm(groups: groups, channels: outChannels, eps: 1e-5)
-        conv2 = CausalConv3d(outChannels, outChannels, kernel: [3, 3, 3], bias: false)
-        conv3 = inChannels == outChannels ? nil : CausalConv3d(inChannels, outChannels, kernel: [1, 1, 1], bias: false)
+        conv2 = CausalConv3d(outChannels, outChannels, kernel: [3, 3, 3], bias: false, key: keys[1])
+        conv3 = inChannels == outChannels ? nil : CausalConv3d(inChannels, outChannels, kernel: [1, 1, 1], bias: false, key: keys[2])
         super.init()
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2(norm2.withSiLU(conv1(norm1.withSiLU(x))), adding: conv3?(x) ?? x)
+        if x.failure != nil { return x }
+        return conv2(norm2.withSiLU(conv1(norm1.withSiLU(x))), adding: conv3?(x) ?? x)
     }
 }
 
@@ -47,9 +50,12 @@ public final class TemporalResBlock: Module, UnaryLayer {
 public final class TemporalResStack: Module, UnaryLayer {
     @Child(key: "") public var blocks: [TemporalResBlock]
 
-    init(inChannels: Int, outChannels: Int, count: Int, groups: Int) {
+    init(inChannels: Int, outChannels: Int, count: Int, groups: Int, key: RandomKey) {
         super.init()
-        blocks = (0..<count).map { TemporalResBlock(inChannels: $0 == 0 ? inChannels : outChannels, outChannels: outChannels, groups: groups) }
+        let keys = key.split(into: max(count, 1))
+        blocks = (0..<count).map {
+            TemporalResBlock(inChannels: $0 == 0 ? inChannels : outChannels, outChannels: outChannels, groups: groups, key: keys[$0])
+        }
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { blocks.reduce(x) { $1($0) } }

@@ -8,6 +8,11 @@ public struct DiagonalGaussian {
     public let logvar: Tensor
 
     public init(moments: Tensor, axis: Int) {
+        // A failed input stays the failure on both halves (no split of a tensor without a shape).
+        if moments.failure != nil {
+            (mean, logvar) = (moments, moments)
+            return
+        }
         let halves = moments.split(parts: 2, axis: axis)
         mean = halves[0]
         logvar = halves[1].clipped(-30, 20)

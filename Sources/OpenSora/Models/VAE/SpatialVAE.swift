@@ -8,13 +8,19 @@ public final class DownEncoderBlock2D: Module, UnaryLayer {
     public let resnets: [ResnetBlock2D]
     public let downsamplers: [Downsample2D]
 
-    init(inChannels: Int, outChannels: Int, layers: Int, groups: Int, downsample: Bool) {
-        resnets = (0..<layers).map { ResnetBlock2D(inChannels: $0 == 0 ? inChannels : outChannels, outChannels: outChannels, groups: groups) }
-        downsamplers = downsample ? [Downsample2D(channels: outChannels)] : []
+    init(inChannels: Int, outChannels: Int, layers: Int, groups: Int, downsample: Bool, key: RandomKey) {
+        var k = KeySequence(key)
+        resnets = (0..<layers).map {
+            ResnetBlock2D(inChannels: $0 == 0 ? inChannels : outChannels, outChannels: outChannels, groups: groups, key: k.next())
+        }
+        downsamplers = downsample ? [Downsample2D(channels: outChannels, key: k.next())] : []
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { downsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) } }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return downsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) }
+    }
 }
 
 /// UpDecoderBlock2D: resnets, then an optional upsampler.
@@ -22,13 +28,19 @@ public final class UpDecoderBlock2D: Module, UnaryLayer {
     public let resnets: [ResnetBlock2D]
     public let upsamplers: [Upsample2D]
 
-    init(inChannels: Int, outChannels: Int, layers: Int, groups: Int, upsample: Bool) {
-        resnets = (0..<layers).map { ResnetBlock2D(inChannels: $0 == 0 ? inChannels : outChannels, outChannels: outChannels, groups: groups) }
-        upsamplers = upsample ? [Upsample2D(channels: outChannels)] : []
+    init(inChannels: Int, outChannels: Int, layers: Int, groups: Int, upsample: Bool, key: RandomKey) {
+        var k = KeySequence(key)
+        resnets = (0..<layers).map {
+            ResnetBlock2D(inChannels: $0 == 0 ? inChannels : outChannels, outChannels: outChannels, groups: groups, key: k.next())
+        }
+        upsamplers = upsample ? [Upsample2D(channels: outChannels, key: k.next())] : []
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { upsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) } }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if x.failure != nil { return x }
+        return upsamplers.reduce(resnets.reduce(x) { $1($0) }) { $1($0) }
+    }
 }
 
 /// UNetMidBlock2D: resnet 0 → attention → resnet 1 (attentions are registered first).
@@ -36,14 +48,15 @@ public final class MidBlock2D: Module, UnaryLayer {
     public let attentions: [AttentionBlock2D]
     public let resnets: [ResnetBlock2D]
 
-    init(channels: Int, groups: Int) {
-        attentions = [AttentionBlock2D(channels: channels, groups: groups)]
-        resnets = [ResnetBlock2D(inChannels: channels, outChannels: channels, groups: groups),
-                   ResnetBlock2D(inChannels: channels, outChannels: channels, groups: groups)]
+    init(channels: Int, groups: Int, key: RandomKey) {
+        let keys = key.split(into: 3)
+        attentions = [AttentionBlock2D(channels: channels, groups: groups, key: keys[0])]
+        resnets = [ResnetBlock2D(inChannels: channels, outChannels: channels, groups: groups, key: keys[1]),
+                   ResnetBlock2D(inChannels: channels, outChannels: channels, groups: groups, key: keys[2])]
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { resnets[1](attentions[0](resnets[0](x))) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : resnets[1](attentions[0](resnets[0](x))) }
 }
 
 /// Frames [N, H, W, 3] → moments [N, H/8, W/8, 2·latent] (before quant_conv).
@@ -54,21 +67,23 @@ public final class Encoder2D: Module, UnaryLayer {
     @Child(key: "conv_norm_out") public var normOut: GroupNorm
     @Child(key: "conv_out") public var convOut: Convolution
 
-    init(_ c: SpatialVAEConfig) {
+    init(_ c: SpatialVAEConfig, key: RandomKey) {
         super.init()
+        var k = KeySequence(key)
         let ch = c.blockOutChannels
-        convIn = Convolution(c.inChannels, ch[0], kernelSize: [3, 3], padding: [1, 1])
+        convIn = Convolution(c.inChannels, ch[0], kernelSize: [3, 3], padding: [1, 1], key: k.next())
         downBlocks = ch.indices.map {
             DownEncoderBlock2D(inChannels: $0 == 0 ? ch[0] : ch[$0 - 1], outChannels: ch[$0], layers: c.layersPerBlock,
-                               groups: c.normGroups, downsample: $0 < ch.count - 1)
+                               groups: c.normGroups, downsample: $0 < ch.count - 1, key: k.next())
         }
-        midBlock = MidBlock2D(channels: ch[ch.count - 1], groups: c.normGroups)
+        midBlock = MidBlock2D(channels: ch[ch.count - 1], groups: c.normGroups, key: k.next())
         normOut = GroupNorm(groups: c.normGroups, channels: ch[ch.count - 1], eps: 1e-6)
-        convOut = Convolution(ch[ch.count - 1], 2 * c.latentChannels, kernelSize: [3, 3], padding: [1, 1])
+        convOut = Convolution(ch[ch.count - 1], 2 * c.latentChannels, kernelSize: [3, 3], padding: [1, 1], key: k.next())
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        convOut(normOut.withSiLU(midBlock(downBlocks.reduce(convIn(x)) { $1($0) })))
+        if x.failure != nil { return x }
+        return convOut(normOut.withSiLU(midBlock(downBlocks.reduce(convIn(x)) { $1($0) })))
     }
 }
 
@@ -80,21 +95,23 @@ public final class Decoder2D: Module, UnaryLayer {
     @Child(key: "conv_norm_out") public var normOut: GroupNorm
     @Child(key: "conv_out") public var convOut: Convolution
 
-    init(_ c: SpatialVAEConfig) {
+    init(_ c: SpatialVAEConfig, key: RandomKey) {
         super.init()
+        var k = KeySequence(key)
         let reversed = Array(c.blockOutChannels.reversed())
-        convIn = Convolution(c.latentChannels, reversed[0], kernelSize: [3, 3], padding: [1, 1])
-        midBlock = MidBlock2D(channels: reversed[0], groups: c.normGroups)
+        convIn = Convolution(c.latentChannels, reversed[0], kernelSize: [3, 3], padding: [1, 1], key: k.next())
+        midBlock = MidBlock2D(channels: reversed[0], groups: c.normGroups, key: k.next())
         upBlocks = reversed.indices.map {
             UpDecoderBlock2D(inChannels: $0 == 0 ? reversed[0] : reversed[$0 - 1], outChannels: reversed[$0],
-                             layers: c.layersPerBlock + 1, groups: c.normGroups, upsample: $0 < reversed.count - 1)
+                             layers: c.layersPerBlock + 1, groups: c.normGroups, upsample: $0 < reversed.count - 1, key: k.next())
         }
         normOut = GroupNorm(groups: c.normGroups, channels: reversed[reversed.count - 1], eps: 1e-6)
-        convOut = Convolution(reversed[reversed.count - 1], c.outChannels, kernelSize: [3, 3], padding: [1, 1])
+        convOut = Convolution(reversed[reversed.count - 1], c.outChannels, kernelSize: [3, 3], padding: [1, 1], key: k.next())
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        convOut(normOut.withSiLU(upBlocks.reduce(midBlock(convIn(x))) { $1($0) }))
+        if x.failure != nil { return x }
+        return convOut(normOut.withSiLU(upBlocks.reduce(midBlock(convIn(x))) { $1($0) }))
     }
 }
 
@@ -105,12 +122,14 @@ public final class AutoencoderKL: Module {
     @Child(key: "quant_conv") public var quantConv: Convolution
     @Child(key: "post_quant_conv") public var postQuantConv: Convolution
 
-    public init(_ c: SpatialVAEConfig) {
-        encoder = Encoder2D(c)
-        decoder = Decoder2D(c)
+    /// Parameters as PyTorch constructs them (diffusers' AutoencoderKL defines no init of its own).
+    public init(_ c: SpatialVAEConfig, key: RandomKey) {
+        let keys = key.split(into: 4)
+        encoder = Encoder2D(c, key: keys[0])
+        decoder = Decoder2D(c, key: keys[1])
         super.init()
-        quantConv = Convolution(2 * c.latentChannels, 2 * c.latentChannels, kernelSize: [1, 1])
-        postQuantConv = Convolution(c.latentChannels, c.latentChannels, kernelSize: [1, 1])
+        quantConv = Convolution(2 * c.latentChannels, 2 * c.latentChannels, kernelSize: [1, 1], key: keys[2])
+        postQuantConv = Convolution(c.latentChannels, c.latentChannels, kernelSize: [1, 1], key: keys[3])
     }
 
     /// Frames [N, H, W, 3] → posterior over [N, H/8, W/8, latent].

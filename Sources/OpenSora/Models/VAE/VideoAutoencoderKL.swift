@@ -12,17 +12,18 @@ public final class VideoAutoencoderKL: Module {
     public let microBatchSize: Int?
     public let scalingFactor: Float
 
-    public init(_ config: SpatialVAEConfig, microBatchSize: Int? = 4, scalingFactor: Float = 0.18215) throws {
+    public init(_ config: SpatialVAEConfig, microBatchSize: Int? = 4, scalingFactor: Float = 0.18215, key: RandomKey) throws {
         try config.validate()
         self.config = config
         self.microBatchSize = microBatchSize
         self.scalingFactor = scalingFactor
-        module = AutoencoderKL(config)
+        module = AutoencoderKL(config, key: key)
         super.init()
     }
 
     /// Posterior over unscaled latents, [B, latent, T, H/8, W/8] (reference layout).
     public func posterior(_ x: Tensor) throws -> DiagonalGaussian {
+        try x.checked()
         let (b, t) = (x.dim(0), x.dim(2))
         let frames = x.transposed(0, 2, 3, 4, 1).reshaped([b * t] + [x.dim(3), x.dim(4), x.dim(1)])
         let moments = try inMicroBatches(frames) { self.module.quantConv(self.module.encoder($0)) }
@@ -37,6 +38,7 @@ public final class VideoAutoencoderKL: Module {
 
     /// Latents [B, latent, T, h, w] → pixels [B, 3, T, 8h, 8w] (z/0.18215 through the decoder).
     public func decode(_ z: Tensor) throws -> Tensor {
+        try z.checked()
         let (b, t) = (z.dim(0), z.dim(2))
         let frames = (z / scalingFactor).transposed(0, 2, 3, 4, 1).reshaped([b * t] + [z.dim(3), z.dim(4), z.dim(1)])
         let pixels = try inMicroBatches(frames) { self.module.decode($0) }

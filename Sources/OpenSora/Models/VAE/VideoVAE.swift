@@ -12,7 +12,9 @@ public final class VideoVAE: Module {
     @Child(key: "temporal_vae") public var temporal: TemporalVAE
     public let config: VideoVAEConfig
 
-    public init(_ config: VideoVAEConfig) throws {
+    /// Parameters as PyTorch constructs them: neither diffusers' AutoencoderKL nor VAE_Temporal
+    /// defines an init of its own (`initializeWeights(key:)` redraws the same distributions).
+    public init(_ config: VideoVAEConfig, key: RandomKey) throws {
         let channels = config.temporal.embedDim
         guard [1, channels].contains(config.shift.count), [1, channels].contains(config.scale.count) else {
             throw OpenSoraError.invalidConfiguration(
@@ -24,9 +26,10 @@ public final class VideoVAE: Module {
         func buffer(_ v: [Float]) -> Tensor { v.count == 1 ? Tensor(v[0]) : Tensor(v, shape: [1, v.count, 1, 1, 1]) }
         scale = buffer(config.scale)
         shift = buffer(config.shift)
+        let keys = key.split(into: 2)
         spatial = try VideoAutoencoderKL(config.spatial, microBatchSize: config.microBatchSize,
-                                         scalingFactor: config.spatialScalingFactor)
-        temporal = try TemporalVAE(config.temporal)
+                                         scalingFactor: config.spatialScalingFactor, key: keys[0])
+        temporal = try TemporalVAE(config.temporal, key: keys[1])
     }
 
     public var latentChannels: Int { config.temporal.embedDim }
