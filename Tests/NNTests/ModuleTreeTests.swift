@@ -109,7 +109,7 @@ final class ModuleTreeTests: XCTestCase {
 /// `update(parameters:)` replaces all or nothing and names what it refuses.
 final class ModuleUpdateTests: XCTestCase {
     func testAWrongShapeIsATypedErrorAndChangesNothing() throws {
-        let layer = Linear(3, 2)
+        let layer = Linear(3, 2, key: RandomKey(seed: 3))
         let before = try layer.weight.toArray()
         XCTAssertThrowsError(try layer.update(parameters: ["bias": Tensor([7, 7]), "weight": Tensor.zeros([3, 2])])) {
             XCTAssertEqual($0 as? ParameterUpdateError, .wrongShape(path: "weight", expected: [2, 3], got: [3, 2]))
@@ -120,7 +120,7 @@ final class ModuleUpdateTests: XCTestCase {
     }
 
     func testUnknownPathsAndFailedTensorsAreRefused() throws {
-        let layer = Linear(3, 2)
+        let layer = Linear(3, 2, key: RandomKey(seed: 3))
         XCTAssertThrowsError(try layer.update(parameters: ["bias": Tensor([7, 7]), "nope": Tensor([1]), "also": Tensor([1])])) {
             XCTAssertEqual($0 as? ParameterUpdateError, .unknownPaths(["also", "nope"]))
         }
