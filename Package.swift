@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "MLXTensor", dependencies: ["CMLX"]),
         .target(name: "NN", dependencies: ["MLXTensor"]),
         .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"], resources: [.copy("Resources")]),
+        // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
+        .target(name: "OpenSoraParity", dependencies: ["OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",
             dependencies: ["OpenSora", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(name: "bench-cpu-kernels", dependencies: ["MLXTensor"], path: "Benchmarks/CPUKernels"),
         .testTarget(name: "MLXTensorTests", dependencies: ["MLXTensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora"]),
+        .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora", "OpenSoraParity"]),
     ],
     cxxLanguageStandard: .cxx20
 )

@@ -1,6 +1,7 @@
 import Foundation
 import MLXTensor
 @testable import OpenSora
+@testable import OpenSoraParity
 import XCTest
 
 /// The harness itself: allclose with the fixture's tolerance, missing outputs, NaN handling.

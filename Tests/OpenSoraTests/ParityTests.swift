@@ -1,6 +1,7 @@
 import Foundation
 import MLXTensor
 import OpenSora
+@testable import OpenSoraParity
 import XCTest
 
 /// Every fixture in Tests/Fixtures/parity and in $OPENSORA_PARITY_DIR, one line each. Any FAIL

@@ -1,6 +1,7 @@
 import Foundation
 import MLXTensor
 import OpenSora
+@testable import OpenSoraParity
 import XCTest
 
 /// Tests/Fixtures, found from this file's path.

@@ -5,7 +5,7 @@ import NN
 
 /// Sinusoidal features of scalars (timesteps, fps): [cos(s·f), sin(s·f)] with
 /// f_k = exp(−ln(10000)·k/half) — cos first, unlike the position embedding.
-func frequencyEmbedding(_ s: Tensor, dimensions: Int = 256, maxPeriod: Float = 10000) -> Tensor {
+public func frequencyEmbedding(_ s: Tensor, dimensions: Int = 256, maxPeriod: Float = 10000) -> Tensor {
     let half = dimensions / 2
     let freqs = Tensor(TimestepFrequencies.table(half: half, maxPeriod: maxPeriod), shape: [1, half])
     let args = s.asType(.float32).reshaped(-1, 1) * freqs

@@ -32,6 +32,9 @@ public struct SpatialVAEConfig: ModelConfig {
     /// 2^(number of downsampling blocks): 8 for four blocks.
     public var downsampleFactor: Int { 1 << (blockOutChannels.count - 1) }
 
+    /// The latent side of a pixel side: Python's floor division by the downsample factor (spec pitfall 9).
+    public func latentSide(_ pixels: Int) -> Int { floorDivide(pixels, downsampleFactor) }
+
     func validate() throws {
         guard !blockOutChannels.isEmpty, blockOutChannels.allSatisfy({ $0 > 0 && $0 % normGroups == 0 }), layersPerBlock > 0 else {
             throw OpenSoraError.invalidConfiguration(
@@ -122,6 +125,6 @@ public struct VideoVAEConfig: Equatable, Sendable {
 
     /// [T, H, W] in pixels → latent [T', H/8, W/8] (floor division in space, spec pitfall 9).
     public func latentSize(frames: Int, height: Int, width: Int) -> (frames: Int, height: Int, width: Int) {
-        (latentFrames(frames), height / spatial.downsampleFactor, width / spatial.downsampleFactor)
+        (latentFrames(frames), spatial.latentSide(height), spatial.latentSide(width))
     }
 }

@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (vae_spatial.*, vae_temporal.*, vae_pipeline.*).
+import OpenSora
 import Foundation
 import MLXTensor
 import NN

@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (rflow.timestep_transform, rflow.training_loss, rflow.sample).
+import OpenSora
 import Foundation
 import MLXTensor
 

@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (checkpoint.layout).
+import OpenSora
 import Foundation
 import MLXTensor
 import NN

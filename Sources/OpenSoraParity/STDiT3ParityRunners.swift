@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (stdit3.forward, stdit3.layers).
+import OpenSora
 import Foundation
 import MLXTensor
 import NN

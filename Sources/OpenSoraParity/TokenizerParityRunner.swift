@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (tokenizer.t5).
+import OpenSora
 import Foundation
 
 /// `tokenizer.t5`: every case's ids and mask must equal the reference exactly.

@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (eval.psnr_ssim).
+import OpenSora
 import MLXTensor
 
 /// `eval.psnr_ssim`: per-frame PSNR/SSIM, per-timestamp means/stds, and the driver's batch-weighted number.

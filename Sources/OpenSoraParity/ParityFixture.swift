@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md ("File format").
+import OpenSora
 import Foundation
 import MLXTensor
 

@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (t5.encode, t5.checkpoint_bin).
+import OpenSora
 import Foundation
 import MLXTensor
 import NN

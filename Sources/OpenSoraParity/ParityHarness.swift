@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md ("Tolerances"): numpy's allclose rule.
+import OpenSora
 import Foundation
 import MLXTensor
 

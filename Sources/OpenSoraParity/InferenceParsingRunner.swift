@@ -1,4 +1,5 @@
 // Reference: shared/fixtures/parity/README.md (inference.parsing).
+import OpenSora
 import Foundation
 
 /// `inference.parsing`: every helper case must give the reference's result (numbers within 1e-6
@@ -81,13 +82,13 @@ struct InferenceParsingRunner: ParityRunner {
             return [s.height, s.width]
         case "VideoAutoencoderKL.get_latent_size":
             let s = optionalInts(list.first ?? [])
-            return s.enumerated().map { i, v in json(v.map { i == 0 ? $0 : floorDivide($0, 8) }) }
+            return s.enumerated().map { i, v in json(v.map { i == 0 ? $0 : VideoVAEConfig.v1_2.spatial.latentSide($0) }) }
         case "VAE_Temporal.get_latent_size":
             let s = optionalInts(list.first ?? [])
             return s.enumerated().map { i, v in json(v.map { i == 0 ? TemporalVAEConfig.sd.latentFrames($0) : $0 }) }
         case "VideoAutoencoderPipeline.get_latent_size":
             let s = optionalInts(list.first ?? [])
-            return s.enumerated().map { i, v in json(v.map { i == 0 ? VideoVAEConfig.v1_2.latentFrames($0) : floorDivide($0, 8) }) }
+            return s.enumerated().map { i, v in json(v.map { i == 0 ? VideoVAEConfig.v1_2.latentFrames($0) : VideoVAEConfig.v1_2.spatial.latentSide($0) }) }
         case "find_nearest_point":
             return MaskStrategy.snap(int(0) ?? 0, to: int(1) ?? 1, max: int(2) ?? 0)
         case "dframe_to_frame":
