@@ -62,6 +62,18 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "nothing partial is left behind")
     }
 
+    /// With the progress bar on, an error that stops the run starts a line of its own.
+    func testAnErrorAfterProgressStartsItsOwnLine() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["generate", "a cat", "--num-sampling-steps", "1", "--save-dir", dir.path, "--resolution", "144p",
+                         "--num-frames", "1", "--reference-path", "/nonexistent.png", "--mask-strategy", "0"])
+        XCTAssertNotEqual(r.status, 0)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("[0:00] loading models") }, r.stderr)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Error: ") && $0.contains("/nonexistent.png") }, r.stderr)
+    }
+
     func testHelpListsTheSubcommandsAndReferenceOptionNames() throws {
         let r = try run(["generate", "--help"])
         XCTAssertEqual(r.status, 0)
