@@ -54,7 +54,7 @@ struct PickleMachine {
             return bytes[p]
         }
         func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard n >= 0, p + n <= bytes.count else { throw Failure(reason: "truncated at byte \(p)") }
+            guard n >= 0, n <= bytes.count - p else { throw Failure(reason: "truncated at byte \(p): \(n) bytes wanted, \(bytes.count - p) left") }
             defer { p += n }
             return bytes[p..<(p + n)]
         }
