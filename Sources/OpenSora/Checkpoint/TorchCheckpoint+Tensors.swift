@@ -12,25 +12,16 @@ extension TorchCheckpoint {
     }
 
     static func tensor(_ record: Record, zip archive: ZipArchive) throws -> Tensor {
-        let ref = record.ref, dtype = ref.storage.dtype, size = dtype.size
+        let ref = record.ref, dtype = ref.storage.dtype
         let tensor: Tensor
-        if record.isContiguous {
-            let data = try archive.read(record.entry, offset: ref.offset * size, count: record.count * size)
+        switch readPlan(record) {
+        case .bytes(let offset, let count):
+            let data = try archive.read(record.entry, offset: offset, count: count)
             tensor = data.withUnsafeBytes { Tensor(bytes: $0, shape: ref.shape, dtype: dtype) }
-        } else {
+        case .gather(let elements, let indices):
             // A strided view: gather its elements from the whole storage.
-            let elements = record.entry.size / size
-            let data = try archive.read(record.entry, offset: 0, count: elements * size)
+            let data = try archive.read(record.entry, offset: 0, count: elements * dtype.size)
             let storage = data.withUnsafeBytes { Tensor(bytes: $0, shape: [elements], dtype: dtype) }
-            var indices = [Int32](repeating: 0, count: record.count)
-            for i in indices.indices {
-                var rest = i, index = ref.offset
-                for d in stride(from: ref.shape.count - 1, through: 0, by: -1) {
-                    index += (rest % ref.shape[d]) * ref.strides[d]
-                    rest /= ref.shape[d]
-                }
-                indices[i] = Int32(index)
-            }
             tensor = storage.take(Tensor(int32: indices), axis: 0).reshaped(ref.shape)
         }
         return try (dtype == .float64 ? tensor.asType(.float32) : tensor).checked()

@@ -82,7 +82,7 @@ public enum TorchCheckpoint {
         }, reduce: { name, args in
             switch name {
             case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor":
-                guard args.count >= 4, case .persistent(.object(let o)) = args[0], let storage = o as? StorageRef,
+                guard args.count >= 4, case .persistent(.object(let o), _) = args[0], let storage = o as? StorageRef,
                       let offset = args[1].asInt, let shape = integers(args[2]), let strides = integers(args[3]),
                       strides.count == shape.count
                 else { throw Malformed(path: path, reason: "malformed _rebuild_tensor_v2 call") }
@@ -138,5 +138,27 @@ public enum TorchCheckpoint {
             throw fail("is a strided view of \(count) elements over a storage of \(elements); only views within the storage are read")
         }
         return Record(name: name, ref: ref, entry: entry, count: count, isContiguous: isContiguous)
+    }
+
+    /// What reading a checked record takes: a byte range of its storage entry, or the element
+    /// indices of a strided view (all inside the storage, by `check`).
+    enum ReadPlan: Equatable {
+        case bytes(offset: Int, count: Int)
+        case gather(storageElements: Int, indices: [Int32])
+    }
+
+    static func readPlan(_ record: Record) -> ReadPlan {
+        let ref = record.ref, size = ref.storage.dtype.size
+        if record.isContiguous { return .bytes(offset: ref.offset * size, count: record.count * size) }
+        var indices = [Int32](repeating: 0, count: record.count)
+        for i in indices.indices {
+            var rest = i, index = ref.offset
+            for d in stride(from: ref.shape.count - 1, through: 0, by: -1) {
+                index += (rest % ref.shape[d]) * ref.strides[d]
+                rest /= ref.shape[d]
+            }
+            indices[i] = Int32(index)
+        }
+        return .gather(storageElements: record.entry.size / size, indices: indices)
     }
 }

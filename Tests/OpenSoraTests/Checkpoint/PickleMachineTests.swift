@@ -36,3 +36,39 @@ final class PickleMachineTests: XCTestCase {
         assertFails([0x63, 0x61], mentions: "unterminated")
     }
 }
+
+/// Nesting is file-derived too: a million TUPLE1 opcodes must not overflow the stack when the
+/// nested value is built or released.
+final class PickleNestingTests: XCTestCase {
+    func testDeepNestingIsRefused() {
+        let machine = PickleMachine(persistentLoad: { $0 }, reduce: { _, _ in nil })
+        let bytes: [UInt8] = [0x4E] + [UInt8](repeating: 0x85, count: 1_000_000) + [0x2E]
+        XCTAssertThrowsError(try machine.run(bytes)) { XCTAssertTrue("\($0)".contains("nested deeper than 1000"), "\($0)") }
+    }
+}
+
+extension PickleNestingTests {
+    /// Lists nest without a depth limit (APPEND mutates them after creation) and release iteratively.
+    func testDeeplyNestedListsReleaseWithoutRecursion() throws {
+        let machine = PickleMachine(persistentLoad: { $0 }, reduce: { _, _ in nil })
+        // EMPTY_LIST, then 200k times: EMPTY_LIST, APPEND it... as a chain: ] ( ] ] ... a a a
+        let n = 200_000
+        let bytes: [UInt8] = [UInt8](repeating: 0x5D, count: n + 1) + [UInt8](repeating: 0x61, count: n) + [0x2E]
+        let value = try machine.run(bytes)
+        guard case .list(let outer) = value else { return XCTFail("\(value)") }
+        XCTAssertEqual(outer.items.count, 1)
+    }
+}
+
+/// Inputs the fuzzer found (scripts/fuzz.sh pickle), kept as regressions.
+final class PickleFuzzFindingTests: XCTestCase {
+    let machine = PickleMachine(persistentLoad: { $0 }, reduce: { _, _ in nil })
+
+    /// BINFLOAT with the sign bit set went through Int and trapped converting to UInt64.
+    func testBinFloatWithTheSignBitSet() throws {
+        let value = try machine.run([0x47, 0xC0, 0x09, 0x21, 0xF9, 0xF0, 0x1B, 0x86, 0x6E, 0x2E])
+        guard case .float(let v) = value else { return XCTFail("\(value)") }
+        XCTAssertEqual(v, -3.14159, accuracy: 1e-12)
+        XCTAssertThrowsError(try machine.run([0x47, 0xD5, 0x37, 0x37, 0x51, 0x16, 0x58, 0x39, 0x32, 0x32]))  // the finding itself
+    }
+}
