@@ -164,6 +164,8 @@ struct PickleMachine {
             case 0x4D: stack.append(.int(try uint(2)))
             case 0x8A:  // LONG1
                 let n = try uint(1)
+                // Wider longs are not sizes or offsets any file can have: refuse them rather than truncate.
+                guard n <= 8 else { throw Failure(reason: "LONG1 of \(n) bytes at byte \(p) exceeds 64 bits") }
                 let raw = try take(n)
                 var v = 0
                 for (i, b) in raw.enumerated() where i < 8 { v |= Int(b) << (8 * i) }

@@ -28,7 +28,8 @@ final class PickleMachineTests: XCTestCase {
     }
 
     func testFrameLengthAndLong1AreBounded() {
-        assertFails([0x8A, 200, 1, 2], mentions: "truncated")
+        assertFails([0x8A, 200, 1, 2], mentions: "exceeds 64 bits")
+        assertFails([0x8A, 8, 1, 2], mentions: "truncated")
         assertFails([0x95] + TorchFileBuilder.le(UInt64.max, 8) + [0x2E], mentions: "underflow")
     }
 
