@@ -7,7 +7,7 @@ RELEASE_BIN := .build/release
 # Parser fuzzing (scripts/fuzz.sh, libFuzzer): `make fuzz` runs each target FUZZ_SECONDS;
 # `make test` runs FUZZ_TEST_RUNS executions per target (skipped where the toolchain has no libFuzzer).
 FUZZ_SECONDS ?= 60
-FUZZ_TEST_RUNS ?= 3000
+FUZZ_TEST_RUNS ?= 5000
 FUZZ_TARGETS ?=
 
 bootstrap:

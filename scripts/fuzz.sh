@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-OUT=.build-fuzz
+OUT=${FUZZ_BUILD:-.build-fuzz}  # build folder (git-ignored)
 SWIFTC=${SWIFTC:-swiftc}
 TARGETS=(safetensors index spiece zip pickle torch config)
 [ $# -gt 0 ] && TARGETS=("$@")
