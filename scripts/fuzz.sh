@@ -67,9 +67,13 @@ LIMIT=(-max_total_time="${FUZZ_SECONDS:-60}")
 [ -n "${FUZZ_RUNS:-}" ] && LIMIT=(-runs="$FUZZ_RUNS")
 status=0
 for t in "${TARGETS[@]}"; do
-    mkdir -p "$OUT/corpus/$t"
+    # Timed runs grow $OUT/corpus; a bounded run (make test) starts from the seeds alone, so its time
+    # does not grow with the corpus. New inputs go to the first folder only, never into Fuzz/Corpus.
+    corpus="$OUT/corpus/$t"
+    [ -n "${FUZZ_RUNS:-}" ] && { corpus="$OUT/bounded-corpus/$t"; rm -rf "$corpus"; }
+    mkdir -p "$corpus"
     t0=$(date +%s)
-    if FUZZ_TARGET=$t "$OUT/fuzz-parsers" "$OUT/corpus/$t" "Fuzz/Corpus/$t" "${LIMIT[@]}" -max_len="${FUZZ_MAX_LEN:-8192}" \
+    if FUZZ_TARGET=$t "$OUT/fuzz-parsers" "$corpus" "Fuzz/Corpus/$t" "${LIMIT[@]}" -max_len="${FUZZ_MAX_LEN:-8192}" \
         -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/artifacts/$t-" -print_final_stats=1 > "$OUT/$t.log" 2>&1; then
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$OUT/$t.log" | grep -o '[0-9]*$' || echo "?")
         echo "fuzz: $t ok, $runs executions in $(( $(date +%s) - t0 )) s"
