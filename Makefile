@@ -2,7 +2,13 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: bootstrap build demo test bench-matmul clean
+.PHONY: bootstrap build demo test fuzz bench-matmul clean
+
+# Parser fuzzing (scripts/fuzz.sh, libFuzzer): `make fuzz` runs each target FUZZ_SECONDS;
+# `make test` runs FUZZ_TEST_RUNS executions per target (skipped where the toolchain has no libFuzzer).
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_RUNS ?= 5000
+FUZZ_TARGETS ?=
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -18,9 +24,13 @@ demo: build
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	FUZZ_RUNS=$(FUZZ_TEST_RUNS) FUZZ_OPTIONAL=1 bash scripts/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(FUZZ_TARGETS)
 
 bench-matmul: bootstrap
 	bash Benchmarks/matmul.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -13,12 +13,20 @@ extension ModelConfig {
             throw OpenSoraError.invalidConfiguration("\(Self.self): defaults do not encode to a JSON object")
         }
         let given = object.filter { !($0.value is NSNull) }
-        let merged = defaults.merging(given) { _, new in new }
         do {
-            return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: merged))
+            return try merged(defaults, given)
         } catch {
+            // Name the key: the first given value that fails on its own over the defaults.
+            for key in given.keys.sorted() where (try? merged(defaults, [key: given[key]!])) == nil {
+                throw OpenSoraError.invalidConfiguration("\(Self.self): key '\(key)' has value \(given[key]!), which does not fit (\(error))")
+            }
             throw OpenSoraError.invalidConfiguration("\(Self.self): \(error)")
         }
+    }
+
+    static func merged(_ defaults: [String: Any], _ given: [String: Any]) throws -> Self {
+        let object = defaults.merging(given) { _, new in new }
+        return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: object))
     }
 
     /// Decodes JSON text over the defaults.

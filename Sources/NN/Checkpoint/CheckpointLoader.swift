@@ -39,7 +39,8 @@ extension Module {
         return report
     }
 
-    /// Loads a checkpoint file or folder (see `CheckpointFiles`).
+    /// Loads a safetensors checkpoint file or folder (see `CheckpointFiles`; OpenSora's
+    /// `ModelFolder.tensors` also reads PyTorch `.bin`).
     @discardableResult
     public func loadWeights(path: String, strict: Bool = true, dtype: DType? = nil) throws -> LoadReport {
         try loadWeights(from: CheckpointFiles.tensors(at: path), strict: strict, dtype: dtype)
@@ -55,44 +56,5 @@ extension Module {
     /// Writes the state_dict to a safetensors file (atomically).
     public func saveWeights(to path: String, metadata: [String: String] = [:]) throws {
         try Safetensors.save(SafetensorsFile(tensors: stateDict(), metadata: metadata), to: path)
-    }
-}
-
-/// Where the tensors of a checkpoint are: a `.safetensors` file, or a folder holding
-/// `model.safetensors`, or shards listed by `model.safetensors.index.json` (its `weight_map`).
-public enum CheckpointFiles {
-    public static let accepted = "a .safetensors file, or a folder with model.safetensors, "
-        + "diffusion_pytorch_model.safetensors or model.safetensors.index.json"
-
-    public static func tensors(at path: String) throws -> [String: Tensor] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CheckpointError.notFound(path: path, accepted: accepted)
-        }
-        if !isDirectory.boolValue { return try Tensor.load(safetensors: path) }
-        let folder = URL(fileURLWithPath: path)
-        let index = folder.appendingPathComponent("model.safetensors.index.json")
-        if FileManager.default.fileExists(atPath: index.path) {
-            var result = [String: Tensor]()
-            for shard in try shardNames(index: index.path) {
-                let tensors = try Tensor.load(safetensors: folder.appendingPathComponent(shard).path)
-                result.merge(tensors) { a, _ in a }
-            }
-            return result
-        }
-        for name in ["model.safetensors", "diffusion_pytorch_model.safetensors"] {
-            let single = folder.appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: single.path) { return try Tensor.load(safetensors: single.path) }
-        }
-        throw CheckpointError.notFound(path: path, accepted: accepted)
-    }
-
-    /// The distinct shard files an index's `weight_map` names, sorted.
-    public static func shardNames(index path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let map = json["weight_map"] as? [String: String]
-        else { throw TensorError.badFile(path: path, reason: "not a safetensors index (no weight_map object)") }
-        return Set(map.values).sorted()
     }
 }

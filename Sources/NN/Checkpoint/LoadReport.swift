@@ -23,15 +23,21 @@ public struct LoadReport: Equatable, Sendable, CustomStringConvertible {
 
     public var isClean: Bool { missing.isEmpty && unexpected.isEmpty && wrongShape.isEmpty }
 
+    /// How many names of each kind the description lists (the arrays keep them all).
+    public static let listedPerKind = 8
+
+    /// One readable line even for a checkpoint of the wrong model: the first few names of each
+    /// kind and how many there are.
     public var description: String {
-        var parts = ["loaded \(loaded) tensors"]
-        if !missing.isEmpty { parts.append("missing: \(missing.joined(separator: ", "))") }
-        if !unexpected.isEmpty { parts.append("unexpected: \(unexpected.joined(separator: ", "))") }
-        if !wrongShape.isEmpty {
-            parts.append("wrong shape: " + wrongShape.map { "\($0.path) expected \($0.expected) found \($0.found)" }
-                .joined(separator: ", "))
+        func list(_ kind: String, _ items: [String]) -> String? {
+            guard !items.isEmpty else { return nil }
+            let shown = items.prefix(Self.listedPerKind).joined(separator: ", ")
+            let more = items.count > Self.listedPerKind ? ", and \(items.count - Self.listedPerKind) more" : ""
+            return "\(items.count) \(kind) (\(shown)\(more))"
         }
-        return parts.joined(separator: "; ")
+        let parts = ["loaded \(loaded) tensors", list("missing", missing), list("unexpected", unexpected),
+                     list("of the wrong shape", wrongShape.map { "\($0.path) expected \($0.expected) found \($0.found)" })]
+        return parts.compactMap { $0 }.joined(separator: "; ")
     }
 }
 

@@ -4,7 +4,8 @@ import Foundation
 import MLXTensor
 
 /// Reads a PyTorch `.bin`/`.pt` state dict natively: the zip archive, its pickled dict of
-/// `_rebuild_tensor_v2` calls over persistent storages, and the raw little-endian storages.
+/// `_rebuild_tensor_v2` calls over persistent storages, and the raw little-endian storages. This file
+/// parses and checks the records (Foundation only, so the fuzzer builds it); `+Tensors` reads the data.
 public enum TorchCheckpoint {
     /// Storage class name → element type.
     static let storageTypes: [String: DType] = [
@@ -21,6 +22,7 @@ public enum TorchCheckpoint {
 
     final class TensorRef {
         let storage: StorageRef
+        /// In elements of the storage, as torch counts it.
         let offset: Int
         let shape: [Int]
         let strides: [Int]
@@ -35,15 +37,41 @@ public enum TorchCheckpoint {
         var description: String { "\(path): not a readable PyTorch checkpoint (\(reason))" }
     }
 
-    /// Every tensor of the state dict, by name (float64 storages are converted to float32).
-    public static func load(_ path: String) throws -> [String: Tensor] {
+    /// A tensor record checked against its storage entry: every element it views lies inside.
+    struct Record {
+        let name: String
+        let ref: TensorRef
+        let entry: ZipArchive.Entry
+        let count: Int
+        let isContiguous: Bool
+    }
+
+    /// The archive and its checked tensor records, in the pickle's order.
+    static func records(_ path: String) throws -> (ZipArchive, [Record]) {
         let zip = try ZipArchive(path: path)
-        guard let pickleName = zip.entries.keys.filter({ $0.hasSuffix("data.pkl") }).min(by: { $0.count < $1.count }) else {
-            throw Malformed(path: path, reason: "no data.pkl in the archive")
-        }
+        guard let pickleName = zip.entries.keys.filter({ $0.hasSuffix("data.pkl") }).min(by: { $0.count < $1.count }),
+              let pickleEntry = zip.entries[pickleName]
+        else { throw Malformed(path: path, reason: "no data.pkl in the archive") }
         let prefix = String(pickleName.dropLast("data.pkl".count))
-        let pickle = [UInt8](try zip.read(zip.entries[pickleName]!))
-        let machine = PickleMachine(persistentLoad: { pid in
+        let root: PickleValue
+        do { root = try machine(path).run([UInt8](try zip.read(pickleEntry))) } catch let e as PickleMachine.Failure {
+            throw Malformed(path: path, reason: e.reason)
+        }
+        guard case .dict(let dict) = root else { throw Malformed(path: path, reason: "the pickle is not a dict") }
+        var records = [Record]()
+        for (k, v) in dict.pairs {
+            guard let name = k.asString, case .object(let o) = v, let ref = o as? TensorRef else { continue }
+            guard let entry = zip.entries[prefix + "data/" + ref.storage.key] else {
+                throw Malformed(path: path, reason: "tensor '\(name)': storage \(ref.storage.key) missing from the archive")
+            }
+            records.append(try check(ref, name: name, entry: entry, path: path))
+        }
+        return (zip, records)
+    }
+
+    /// The unpickler with torch's persistent storages and the few globals a state dict uses.
+    static func machine(_ path: String) -> PickleMachine {
+        PickleMachine(persistentLoad: { pid in
             guard let t = pid.asTuple, t.count >= 3, t[0].asString == "storage", case .global(let type) = t[1],
                   let key = t[2].asString ?? t[2].asInt.map(String.init)
             else { throw Malformed(path: path, reason: "unexpected persistent id") }
@@ -54,9 +82,9 @@ public enum TorchCheckpoint {
         }, reduce: { name, args in
             switch name {
             case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor":
-                guard args.count >= 4, case .persistent(.object(let o)) = args[0], let storage = o as? StorageRef,
-                      let offset = args[1].asInt, let shape = args[2].asTuple?.compactMap(\.asInt),
-                      let strides = args[3].asTuple?.compactMap(\.asInt), strides.count == shape.count
+                guard args.count >= 4, case .persistent(.object(let o), _) = args[0], let storage = o as? StorageRef,
+                      let offset = args[1].asInt, let shape = integers(args[2]), let strides = integers(args[3]),
+                      strides.count == shape.count
                 else { throw Malformed(path: path, reason: "malformed _rebuild_tensor_v2 call") }
                 return .object(TensorRef(storage: storage, offset: offset, shape: shape, strides: strides))
             case "torch._utils._rebuild_parameter":
@@ -67,47 +95,70 @@ public enum TorchCheckpoint {
                 return nil
             }
         })
-        let root: PickleValue
-        do { root = try machine.run(pickle) } catch let e as PickleMachine.Failure {
-            throw Malformed(path: path, reason: e.reason)
-        }
-        guard case .dict(let dict) = root else { throw Malformed(path: path, reason: "the pickle is not a dict") }
-        var result = [String: Tensor]()
-        for (k, v) in dict.pairs {
-            guard let name = k.asString, case .object(let o) = v, let ref = o as? TensorRef else { continue }
-            result[name] = try tensor(ref, zip: zip, prefix: prefix)
-        }
-        return result
     }
 
-    static func tensor(_ ref: TensorRef, zip archive: ZipArchive, prefix: String) throws -> Tensor {
-        guard let entry = archive.entries[prefix + "data/" + ref.storage.key] else {
-            throw Malformed(path: archive.path, reason: "storage \(ref.storage.key) missing")
+    /// A tuple of ints only (a non-int element is malformed, not skipped).
+    static func integers(_ value: PickleValue) -> [Int]? {
+        guard let items = value.asTuple else { return nil }
+        let ints = items.compactMap(\.asInt)
+        return ints.count == items.count ? ints : nil
+    }
+
+    /// Checked arithmetic over the record: shape, strides and offset must keep every viewed element
+    /// inside the storage entry (element offset + Σ (size−1)·stride < storage elements).
+    static func check(_ ref: TensorRef, name: String, entry: ZipArchive.Entry, path: String) throws -> Record {
+        func fail(_ r: String) -> Malformed { Malformed(path: path, reason: "tensor '\(name)' \(r)") }
+        let shape = ref.shape, strides = ref.strides
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("has a negative dimension in shape \(shape)") }
+        guard strides.allSatisfy({ $0 >= 0 }) else { throw fail("has negative strides \(strides); torch.save writes non-negative ones") }
+        guard ref.offset >= 0 else { throw fail("has a negative storage offset \(ref.offset)") }
+        var count = 1, last = ref.offset
+        for (n, s) in zip(shape, strides) {
+            let (c, o1) = count.multipliedReportingOverflow(by: n)
+            guard !o1 else { throw fail("of shape \(shape): its element count overflows") }
+            count = c
+            guard n > 0 else { continue }
+            let (reach, o2) = (n - 1).multipliedReportingOverflow(by: s)
+            let (sum, o3) = last.addingReportingOverflow(reach)
+            guard !o2, !o3 else { throw fail("of shape \(shape), strides \(strides) at offset \(ref.offset): its extent overflows") }
+            last = sum
         }
-        let dtype = ref.storage.dtype, size = dtype.size
-        let count = ref.shape.reduce(1, *)
-        var contiguous = [Int](repeating: 1, count: ref.shape.count)
-        for i in stride(from: ref.shape.count - 2, through: 0, by: -1) { contiguous[i] = contiguous[i + 1] * ref.shape[i + 1] }
-        let isContiguous = count == 0 || zip(ref.strides, contiguous).enumerated().allSatisfy { ref.shape[$0.offset] == 1 || $0.element.0 == $0.element.1 }
-        let tensor: Tensor
-        if isContiguous {
-            let data = try archive.read(entry, offset: ref.offset * size, count: count * size)
-            tensor = data.withUnsafeBytes { Tensor(bytes: $0, shape: ref.shape, dtype: dtype) }
-        } else {
-            // A strided view: gather its elements from the whole storage.
-            let data = try archive.read(entry)
-            let storage = data.withUnsafeBytes { Tensor(bytes: $0, shape: [entry.size / size], dtype: dtype) }
-            var indices = [Int32](repeating: Int32(ref.offset), count: count)
-            for (i, _) in indices.enumerated() {
-                var rest = i, index = ref.offset
-                for d in stride(from: ref.shape.count - 1, through: 0, by: -1) {
-                    index += (rest % ref.shape[d]) * ref.strides[d]
-                    rest /= ref.shape[d]
-                }
-                indices[i] = Int32(index)
+        let elements = entry.size / ref.storage.dtype.size
+        if count > 0 && last >= elements || count == 0 && ref.offset > elements {
+            throw fail("of shape \(shape), strides \(strides) at offset \(ref.offset) reaches element \(last) of a storage of \(elements) elements")
+        }
+        var expected = 1, isContiguous = true
+        for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
+            if strides[d] != expected { isContiguous = false }
+            expected = expected &* shape[d]  // bounded by count, already checked
+        }
+        if count == 0 { isContiguous = true }
+        // A strided view is gathered by 32-bit indices and may not broadcast beyond its storage.
+        guard isContiguous || (count <= elements && elements <= Int(Int32.max)) else {
+            throw fail("is a strided view of \(count) elements over a storage of \(elements); only views within the storage are read")
+        }
+        return Record(name: name, ref: ref, entry: entry, count: count, isContiguous: isContiguous)
+    }
+
+    /// What reading a checked record takes: a byte range of its storage entry, or the element
+    /// indices of a strided view (all inside the storage, by `check`).
+    enum ReadPlan: Equatable {
+        case bytes(offset: Int, count: Int)
+        case gather(storageElements: Int, indices: [Int32])
+    }
+
+    static func readPlan(_ record: Record) -> ReadPlan {
+        let ref = record.ref, size = ref.storage.dtype.size
+        if record.isContiguous { return .bytes(offset: ref.offset * size, count: record.count * size) }
+        var indices = [Int32](repeating: 0, count: record.count)
+        for i in indices.indices {
+            var rest = i, index = ref.offset
+            for d in stride(from: ref.shape.count - 1, through: 0, by: -1) {
+                index += (rest % ref.shape[d]) * ref.strides[d]
+                rest /= ref.shape[d]
             }
-            tensor = storage.take(Tensor(int32: indices), axis: 0).reshaped(ref.shape)
+            indices[i] = Int32(index)
         }
-        return try (dtype == .float64 ? tensor.asType(.float32) : tensor).checked()
+        return .gather(storageElements: record.entry.size / size, indices: indices)
     }
 }

@@ -22,16 +22,27 @@ struct ZipArchive {
 
     init(path: String) throws {
         self.path = path
-        guard let h = FileHandle(forReadingAtPath: path) else { throw Malformed(path: path, reason: "cannot open for reading") }
-        handle = h
-        let fileSize = Int(try h.seekToEnd())
         func fail(_ r: String) -> Malformed { Malformed(path: path, reason: r) }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw fail("is a folder; expected a pytorch_model.bin file (a model folder is read by ModelFolder)")
+        }
+        guard let h = FileHandle(forReadingAtPath: path) else { throw fail("cannot open for reading") }
+        handle = h
+        guard let end = try? h.seekToEnd(), let fileSize = Int(exactly: end) else { throw fail("cannot find the file's length") }
         func read(_ offset: Int, _ count: Int) throws -> [UInt8] {
-            guard offset >= 0, count >= 0, offset + count <= fileSize else { throw fail("reference past the end of the file (truncated?)") }
-            try h.seek(toOffset: UInt64(offset))
-            let d = try h.read(upToCount: count) ?? Data()
-            guard d.count == count else { throw fail("short read at byte \(offset)") }
+            guard offset >= 0, count >= 0, offset <= fileSize, count <= fileSize - offset else {
+                throw fail("reference to \(count) bytes at \(offset) past the end of the \(fileSize)-byte file (truncated?)")
+            }
+            guard (try? h.seek(toOffset: UInt64(offset))) != nil, let d = try? h.read(upToCount: count) ?? Data(), d.count == count else {
+                throw fail("short read at byte \(offset)")
+            }
             return [UInt8](d)
+        }
+        /// A 64-bit field as an Int, or an error naming it (values above Int.max are not real offsets).
+        func int(_ v: UInt64, _ what: String) throws -> Int {
+            guard let i = Int(exactly: v) else { throw fail("\(what) \(v) exceeds any file") }
+            return i
         }
         // End of central directory: the last 0x06054b50 record in the final 64 KiB + 22 bytes.
         let tailLength = min(fileSize, 65_557)
@@ -43,12 +54,17 @@ struct ZipArchive {
         if count == 0xFFFF || directoryOffset == 0xFFFF_FFFF || directorySize == 0xFFFF_FFFF {
             let locator = eocd - 20
             guard locator >= 0, le32(tail, locator) == 0x0706_4B50 else { throw fail("ZIP64 locator missing") }
-            let record = try read(Int(le64(tail, locator + 8)), 56)
+            let record = try read(int(le64(tail, locator + 8), "ZIP64 end record offset"), 56)
             guard le32(record, 0) == 0x0606_4B50 else { throw fail("ZIP64 end record missing") }
-            count = Int(le64(record, 32))
-            directorySize = Int(le64(record, 40))
-            directoryOffset = Int(le64(record, 48))
+            count = try int(le64(record, 32), "ZIP64 number of entries")
+            directorySize = try int(le64(record, 40), "ZIP64 central directory size")
+            directoryOffset = try int(le64(record, 48), "ZIP64 central directory offset")
         }
+        guard directoryOffset <= fileSize, directorySize <= fileSize - directoryOffset else {
+            throw fail("central directory of \(directorySize) bytes at \(directoryOffset) lies outside the \(fileSize)-byte file")
+        }
+        // Each entry takes at least 46 bytes, so a larger count cannot be real.
+        guard count <= directorySize / 46 else { throw fail("\(count) entries cannot fit a \(directorySize)-byte central directory") }
         let directory = try read(directoryOffset, directorySize)
         var entries = [String: Entry](), p = 0
         for _ in 0..<count {
@@ -64,19 +80,27 @@ struct ZipArchive {
             let extraEnd = e + extraLength
             while e + 4 <= extraEnd {
                 let id = le16(directory, e), length = Int(le16(directory, e + 2))
+                let fieldEnd = min(e + 4 + length, extraEnd)
                 if id == 1 {
                     var q = e + 4
-                    if size == 0xFFFF_FFFF { size = Int(le64(directory, q)); q += 8 }
-                    if compressed == 0xFFFF_FFFF { compressed = Int(le64(directory, q)); q += 8 }
-                    if localOffset == 0xFFFF_FFFF { localOffset = Int(le64(directory, q)) }
+                    func next(_ what: String) throws -> Int {
+                        guard q + 8 <= fieldEnd else { throw fail("ZIP64 extra field of entry \(name) ends before its \(what)") }
+                        defer { q += 8 }
+                        return try int(le64(directory, q), "entry \(name): ZIP64 \(what)")
+                    }
+                    if size == 0xFFFF_FFFF { size = try next("size") }
+                    if compressed == 0xFFFF_FFFF { compressed = try next("compressed size") }
+                    if localOffset == 0xFFFF_FFFF { localOffset = try next("local header offset") }
                 }
                 e += 4 + length
             }
             guard method == 0, compressed == size else { throw fail("entry \(name) is compressed (method \(method)); torch.save writes stored entries") }
             let local = try read(localOffset, 30)
             guard le32(local, 0) == 0x0403_4B50 else { throw fail("bad local header for \(name)") }
-            let dataOffset = localOffset + 30 + Int(le16(local, 26)) + Int(le16(local, 28))
-            guard dataOffset + size <= fileSize else { throw fail("entry \(name) extends past the end of the file (truncated)") }
+            let dataOffset = localOffset + 30 + Int(le16(local, 26)) + Int(le16(local, 28))  // ≤ fileSize + 2^17: no overflow
+            guard dataOffset <= fileSize, size <= fileSize - dataOffset else {
+                throw fail("entry \(name) of \(size) bytes extends past the end of the file (truncated)")
+            }
             entries[name] = Entry(name: name, size: size, dataOffset: dataOffset)
             p += 46 + nameLength + extraLength + commentLength
         }
@@ -85,13 +109,13 @@ struct ZipArchive {
 
     /// `count` bytes of an entry from `offset` (within the entry).
     func read(_ entry: Entry, offset: Int = 0, count: Int? = nil) throws -> Data {
-        let n = count ?? entry.size - offset
-        guard offset >= 0, n >= 0, offset + n <= entry.size else {
+        let n = count ?? (offset >= 0 ? entry.size - offset : -1)
+        guard offset >= 0, n >= 0, offset <= entry.size, n <= entry.size - offset else {
             throw Malformed(path: path, reason: "read of \(n) bytes at \(offset) outside entry \(entry.name) of \(entry.size)")
         }
-        try handle.seek(toOffset: UInt64(entry.dataOffset + offset))
-        let d = try handle.read(upToCount: n) ?? Data()
-        guard d.count == n else { throw Malformed(path: path, reason: "short read in \(entry.name)") }
+        guard (try? handle.seek(toOffset: UInt64(entry.dataOffset + offset))) != nil, let d = try? handle.read(upToCount: n) ?? Data(),
+              d.count == n
+        else { throw Malformed(path: path, reason: "short read in \(entry.name)") }
         return d
     }
 }

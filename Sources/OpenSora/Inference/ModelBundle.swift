@@ -37,23 +37,33 @@ public struct ModelBundle {
             }, denoiser: denoiser, vae: vae, description: "tiny random-weight preset")
     }
 
-    /// The official checkpoints: `stdit` (folder with config.json + model.safetensors, or a file),
-    /// `vae` (OpenSora-VAE-v1.2 folder or file), `t5` (the t5-v1_1-xxl folder), all loaded strictly.
+    /// The official checkpoints: `stdit` (folder with config.json + weights, or a file), `vae`
+    /// (OpenSora-VAE-v1.2 folder or file), `t5` (the t5-v1_1-xxl folder), all loaded strictly. Each
+    /// takes any form `CheckpointFiles.accepted` lists (safetensors or `.bin`, sharded or not).
     public static func official(stdit: String, vae vaePath: String, t5: String, dtype: DType = .float32) throws -> ModelBundle {
-        let stditURL = URL(fileURLWithPath: stdit)
-        let configURL = stditURL.appendingPathComponent("config.json")
-        var config = STDiT3Config.xl2
-        if FileManager.default.fileExists(atPath: configURL.path) { config = try ModelFolder.config(STDiT3Config.self, at: configURL.path) }
-        let placeholder = RandomKey(seed: 0)  // every parameter is replaced by the strict loads below
-        let denoiser = try STDiT3(config, key: placeholder)
-        try denoiser.loadWeights(path: stdit, strict: true, dtype: dtype)
-        let vae = try VideoVAE(.v1_2, key: placeholder)
-        // A checkpoint without the normalisation buffers falls back to the released constants.
-        var weights = try CheckpointFiles.tensors(at: vaePath)
-        for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }
-        try vae.loadWeights(from: weights, strict: true, dtype: dtype)
+        let denoiser = try loadDenoiser(at: stdit, dtype: dtype)
+        let vae = try loadVAE(at: vaePath, config: .v1_2, dtype: dtype)
         return ModelBundle(makeTextEncoder: { try TextEncoder(folder: t5) }, denoiser: denoiser, vae: vae,
                            description: "official checkpoints (\(stdit), \(vaePath), \(t5))")
+    }
+
+    /// STDiT3 from a checkpoint, configured by the folder's config.json when it has one (else XL/2).
+    static func loadDenoiser(at path: String, dtype: DType) throws -> STDiT3 {
+        let configPath = URL(fileURLWithPath: path).appendingPathComponent("config.json").path
+        var config = STDiT3Config.xl2
+        if FileManager.default.fileExists(atPath: configPath) { config = try ModelFolder.config(STDiT3Config.self, at: configPath) }
+        let denoiser = try STDiT3(config, key: RandomKey(seed: 0))  // every parameter is replaced by the strict load
+        try denoiser.loadWeights(from: ModelFolder.tensors(at: path), strict: true, dtype: dtype)
+        return denoiser
+    }
+
+    /// The video VAE from a checkpoint; one without the normalisation buffers gets the released constants.
+    static func loadVAE(at path: String, config: VideoVAEConfig, dtype: DType) throws -> VideoVAE {
+        let vae = try VideoVAE(config, key: RandomKey(seed: 0))  // every parameter is replaced by the strict load
+        var weights = try ModelFolder.tensors(at: path)
+        for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }
+        try vae.loadWeights(from: weights, strict: true, dtype: dtype)
+        return vae
     }
 
     /// The three official folders inside `directory` (names as published, or short names).

@@ -1,5 +1,6 @@
 // Reference: torchvision write_video (H.264, yuv420p) / save_image as Open-Sora's save_sample uses them.
 import Foundation
+import MLXTensor
 
 /// Output containers.
 public enum OutputFormat: String, CaseIterable, Codable, Sendable {
@@ -10,8 +11,8 @@ public enum OutputFormat: String, CaseIterable, Codable, Sendable {
     case gif
 }
 
-/// Writes frames through ffmpeg to a temporary name beside the target, then renames it into place:
-/// an interrupted or failed write leaves nothing at the target path.
+/// Writes frames through ffmpeg to a temporary name beside the target, then renames it over the
+/// target (AtomicFile): an interrupted or failed write leaves the previous file, or nothing, never a part.
 public enum VideoWriter {
     /// Writes `frames` to `basePath` + the format's extension; returns the final path.
     @discardableResult
@@ -21,29 +22,26 @@ public enum VideoWriter {
         }
         let input = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(frames.size.width)x\(frames.size.height)", "-r", "\(fps)", "-i", "-"]
         let data = Data(frames.rgb)
-        let fm = FileManager.default
-        let directory = (basePath as NSString).deletingLastPathComponent
-        let temp = (directory as NSString).appendingPathComponent(".tmp-\(UUID().uuidString)")
-        defer { try? fm.removeItem(atPath: temp) }
-        let target: String
         func encode(_ output: [String]) throws { try FFmpeg.run(["-v", "error", "-y"] + input + output, input: data) }
+        let target: String, output: (String) throws -> Void
         switch format {
         case .mp4 where frames.count == 1:
             target = basePath + ".png"
-            try encode(["-frames:v", "1", "-f", "image2", "-c:v", "png", temp])
+            output = { try encode(["-frames:v", "1", "-f", "image2", "-c:v", "png", $0]) }
         case .mp4:
             target = basePath + ".mp4"
-            try encode(["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", temp])
+            output = { try encode(["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", $0]) }
         case .gif:
             target = basePath + ".gif"
-            try encode(["-filter_complex", "[0:v]split[a][b];[a]palettegen[p];[b][p]paletteuse", "-f", "gif", temp])
+            output = { try encode(["-filter_complex", "[0:v]split[a][b];[a]palettegen[p];[b][p]paletteuse", "-f", "gif", $0]) }
         case .png:
             target = basePath
-            try fm.createDirectory(atPath: temp, withIntermediateDirectories: true)
-            try encode(["-f", "image2", "-c:v", "png", (temp as NSString).appendingPathComponent("%04d.png")])
+            output = { temp in
+                try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+                try encode(["-f", "image2", "-c:v", "png", (temp as NSString).appendingPathComponent("%04d.png")])
+            }
         }
-        if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
-        try fm.moveItem(atPath: temp, toPath: target)
+        try AtomicFile.write(to: target, output)
         return target
     }
 }

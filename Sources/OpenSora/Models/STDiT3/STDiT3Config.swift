@@ -60,6 +60,10 @@ public struct STDiT3Config: ModelConfig {
         guard hiddenSize > 0, headCount > 0, hiddenSize % headCount == 0 else {
             throw fail("hidden_size \(hiddenSize) must be a positive multiple of num_heads \(headCount)")
         }
+        // mlpHiddenSize converts hidden_size × mlp_ratio to Int, which traps outside Int's range.
+        guard mlpRatio > 0, Double(hiddenSize) * mlpRatio < Double(Int32.max) else {
+            throw fail("mlp_ratio \(mlpRatio) must be positive with hidden_size × mlp_ratio below \(Int32.max)")
+        }
         guard hiddenSize % 4 == 0 else { throw fail("hidden_size \(hiddenSize) must be divisible by 4 (2-D position embedding)") }
         guard headDimension % 2 == 0 else { throw fail("head dim \(headDimension) must be even (rotary pairs)") }
         guard patchSize.count == 3, patchSize.allSatisfy({ $0 > 0 }) else { throw fail("patch_size \(patchSize) must be 3 positive ints") }

@@ -74,7 +74,9 @@ public struct SentencePieceModel: Sendable {
             case (2, .fixed32): p.score = Float(bitPattern: try r.fixed32())
             case (3, .varint):
                 let raw = try r.varint()
-                guard let t = PieceType(rawValue: Int(raw)) else { throw ProtobufReader.Malformed(reason: "piece type \(raw)") }
+                guard let t = Int(exactly: raw).flatMap(PieceType.init(rawValue:)) else {
+                    throw ProtobufReader.Malformed(reason: "piece type \(raw); accepted: 1 (normal) to 6 (byte)")
+                }
                 p.type = t
             default: try r.skip(type)
             }
@@ -86,7 +88,10 @@ public struct SentencePieceModel: Sendable {
         var r = ProtobufReader(bytes, range: range)
         while let (number, type) = try r.fieldHeader() {
             switch (number, type) {
-            case (3, .varint): modelType = Int(try r.varint())
+            case (3, .varint):
+                let raw = try r.varint()
+                guard let type = Int(exactly: raw) else { throw ProtobufReader.Malformed(reason: "model_type \(raw); accepted: 1 (UNIGRAM)") }
+                modelType = type
             case (24, .varint): treatWhitespaceAsSuffix = try r.varint() != 0
             case (35, .varint): byteFallback = try r.varint() != 0
             case (40, .varint): unknownID = Int(Int32(truncatingIfNeeded: try r.varint()))

@@ -36,7 +36,8 @@ public struct SpatialVAEConfig: ModelConfig {
     public func latentSide(_ pixels: Int) -> Int { floorDivide(pixels, downsampleFactor) }
 
     func validate() throws {
-        guard !blockOutChannels.isEmpty, blockOutChannels.allSatisfy({ $0 > 0 && $0 % normGroups == 0 }), layersPerBlock > 0 else {
+        guard normGroups > 0, !blockOutChannels.isEmpty, blockOutChannels.allSatisfy({ $0 > 0 && $0 % normGroups == 0 }),
+              layersPerBlock > 0 else {
             throw OpenSoraError.invalidConfiguration(
                 "spatial VAE: block_out_channels \(blockOutChannels) must be positive multiples of norm_num_groups \(normGroups)")
         }
@@ -81,11 +82,13 @@ public struct TemporalVAEConfig: ModelConfig {
     public func latentFrames(_ frames: Int) -> Int { (frames + timeDownsampleFactor - 1) / timeDownsampleFactor }
 
     func validate() throws {
-        guard temporalDownsample.count == channelMultipliers.count - 1, filters > 0, resBlockCount > 0,
-              channelMultipliers.allSatisfy({ ($0 * filters) % groups == 0 })
+        // Checked arithmetic: the numbers come from a config file.
+        let channels = channelMultipliers.map { $0.multipliedReportingOverflow(by: filters) }
+        guard temporalDownsample.count == channelMultipliers.count - 1, filters > 0, resBlockCount > 0, groups > 0,
+              channelMultipliers.allSatisfy({ $0 > 0 }), channels.allSatisfy({ !$0.overflow && $0.partialValue % groups == 0 })
         else {
             throw OpenSoraError.invalidConfiguration(
-                "temporal VAE: channel_multipliers \(channelMultipliers) × filters \(filters) must divide into \(groups) groups, "
+                "temporal VAE: channel_multipliers \(channelMultipliers) × filters \(filters) must be positive and divide into num_groups \(groups), "
                     + "with one temporal_downsample flag per level transition")
         }
     }
