@@ -1,5 +1,6 @@
 // Reference: scripts/inference.py@v1.2.0 (save_sample and the sample naming); spec/inference.md §11.
 import Foundation
+import MLXTensor
 
 /// `opensora generate`'s front: runs the engine and writes each video (atomically, as soon as it
 /// exists) with its JSON sidecar; returns the paths in prompt/sample order.
@@ -52,6 +53,6 @@ public final class GenerationPipeline {
         let data = try encoder.encode(Sidecar(prompt: prompt.caption, processedText: prompt.loopTexts, references: prompt.references,
                                               maskStrategy: prompt.maskStrategy, sample: sample,
                                               models: engine.container.models.description, request: request))
-        try data.write(to: URL(fileURLWithPath: path + ".json"), options: .atomic)
+        try AtomicFile.write(data, to: path + ".json")
     }
 }
