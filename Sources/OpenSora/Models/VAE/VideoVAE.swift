@@ -39,7 +39,7 @@ public final class VideoVAE: Module {
     /// Open-Sora checkpoint carries fine-tuned spatial weights: prefer `loadWeights(path:)` for it.
     @discardableResult
     public func loadSpatialWeights(diffusersPath path: String, strict: Bool = true) throws -> LoadReport {
-        try spatial.module.loadWeights(path: path, strict: strict)
+        try spatial.module.loadWeights(from: ModelFolder.tensors(at: path), strict: strict)  // safetensors or .bin, as every loader
     }
 
     /// Pixels [B, 3, T, H, W] in [−1, 1] → normalised latents [B, 4, T', H/8, W/8].
