@@ -3,7 +3,8 @@
 
 /// How a clip of any length reaches the temporal VAE: cut into micro_frame_size chunks, each
 /// zero-padded in *front* to a multiple of the time factor (pad (f − n mod f) mod f) and, on decode,
-/// cut back by dropping that many leading frames. This padding is what lets mixed lengths train.
+/// cut back by dropping that many leading frames. This padding is what lets mixed lengths train (the
+/// report's "zero-pad to 17 / 43 − n frames" is not what the code does, spec/training.md §13.3).
 public struct TemporalChunk: Equatable, Sendable {
     public let frames: Int
     public let frontPadding: Int

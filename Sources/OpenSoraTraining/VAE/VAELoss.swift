@@ -65,7 +65,8 @@ public struct VAELoss {
         let (a, b) = channels == 1 ? (real.repeated(3, axis: 1), fake.repeated(3, axis: 1)) : (real, fake)
         let distance = try perceptual(a, b).checked()
         guard distance.count == real.dim(0) else {
-            throw VAETrainingError.shapeMismatch("the perceptual loss gave shape \(distance.shape); expected one value per frame (\(real.dim(0)))")
+            throw VAETrainingError.shapeMismatch(
+                "the perceptual loss gave shape \(distance.shape); expected one value per frame (\(real.dim(0)))")
         }
         return distance.reshaped(real.dim(0), 1, 1, 1)
     }

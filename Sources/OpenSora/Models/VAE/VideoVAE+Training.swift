@@ -59,7 +59,7 @@ extension VideoVAE {
     /// The cal_loss decode: z is used as is (no shift/scale), each latent chunk of a micro_frame_size
     /// clip is decoded with num_frames = min(clip, remaining), then the spatial decoder runs on all
     /// frames. Returns (x_rec, x_z_rec).
-    public func trainingDecode(_ z: Tensor, numFrames: Int) throws -> (pixels: Tensor, spatialLatents: Tensor) {
+    public func trainingDecode(_ z: Tensor, numFrames: Int) throws -> (reconstruction: Tensor, latentReconstruction: Tensor) {
         try z.checked()
         guard z.ndim == 5, z.dim(1) == latentChannels, z.shape.allSatisfy({ $0 > 0 }) else {
             throw OpenSoraError.invalidInput("video VAE: latents have shape \(z.shape); expected [B, \(latentChannels), T, h, w]")
