@@ -41,15 +41,15 @@ extension VideoVAE {
         latentShape[2] = latentFrames(frames)
         try requireShape(temporalNoise, latentShape, "temporal noise")
 
-        var samples = [Tensor](), posteriors = [DiagonalGaussian](), offset = 0
+        var samples = [Tensor](), last: DiagonalGaussian?, offset = 0
         for clip in clips(frames) {
             let posterior = temporal.encode(xz[.all, .all, clip])
             let n = posterior.mean.dim(2)
             samples.append(posterior.sample(noise: temporalNoise[.all, .all, offset..<(offset + n)]))
-            posteriors.append(posterior)
+            last = posterior
             offset += n
         }
-        guard let last = posteriors.last else { throw OpenSoraError.invalidInput("video VAE: no frames to encode") }
+        guard let last else { throw OpenSoraError.invalidInput("video VAE: no frames to encode") }
         let z = Tensor.concatenate(samples, axis: 2)
         let (reconstruction, latentReconstruction) = try trainingDecode(z, numFrames: frames)
         return VideoVAETrainingOutput(reconstruction: reconstruction, latentReconstruction: latentReconstruction, z: z,
