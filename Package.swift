@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "NN", dependencies: ["MLXTensor"]),
         .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"], resources: [.copy("Resources")]),
         // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
-        .target(name: "OpenSoraParity", dependencies: ["OpenSora", "NN", "MLXTensor"]),
+        .target(name: "OpenSoraTraining", dependencies: ["OpenSora", "NN", "MLXTensor"]),
+        .target(name: "OpenSoraParity", dependencies: ["OpenSoraTraining", "OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",
             dependencies: ["OpenSora", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(name: "MLXTensorTests", dependencies: ["MLXTensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora", "OpenSoraParity"]),
+        .testTarget(name: "OpenSoraTrainingTests", dependencies: ["OpenSoraTraining", "OpenSoraParity"]),
     ],
     cxxLanguageStandard: .cxx20
 )

@@ -111,6 +111,7 @@ public enum ParityRunners {
             "vae_temporal.decode": TemporalVAERunner(decode: true),
             "vae_pipeline.encode": VideoVAERunner(decode: false),
             "vae_pipeline.decode": VideoVAERunner(decode: true),
+            "vae.training_loss": VAETrainingLossRunner(),
             "eval.psnr_ssim": PSNRSSIMRunner(),
             "tokenizer.t5": T5TokenizerRunner(),
             "t5.encode": T5EncodeRunner(),

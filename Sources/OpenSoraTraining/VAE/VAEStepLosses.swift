@@ -1,0 +1,37 @@
+// Reference: scripts/train_vae.py@v1.2.0 (the "loss:" blocks of the training loop); spec/training.md §13.4.
+import MLXTensor
+import OpenSora
+
+/// One step's losses under the script's log names; `total` is what is back-propagated.
+public struct VAEStepLosses {
+    public let total: Tensor
+    /// `nll_loss`: pixel reconstruction (L1 + LPIPS), always computed for the log.
+    public let nll: Tensor
+    /// `kl_loss`: the weighted KL of the (last chunk's) temporal posterior.
+    public let kl: Tensor
+    /// `z_nll_loss`: the temporal VAE's reconstruction of the spatial latents, without LPIPS.
+    public let zNLL: Tensor
+    /// `image_identity_loss`: only on single-frame batches with the flag on (nil otherwise).
+    public let imageIdentity: Tensor?
+}
+
+extension VAETrainingStage {
+    /// The losses of one step for the clip `x` (after the mixed-length cut) and the training forward's
+    /// output, added up as the stage's flags say; every term is computed for the log, used or not.
+    public func stepLosses(_ x: Tensor, _ output: VideoVAETrainingOutput, loss: VAELoss) throws -> VAEStepLosses {
+        let real = try loss(x, output.reconstruction, posterior: output.posterior)
+        let latent = try loss(output.spatialLatents, output.latentReconstruction, posterior: output.posterior, noPerceptual: true)
+        var total = Tensor(Float(0))
+        if useRealRecLoss { total = total + real.weightedNLL + real.weightedKL }
+        if useZRecLoss { total = total + latent.weightedNLL }
+        var identity: Tensor?
+        if useImageIdentityLoss && x.dim(2) == 1 {
+            // x_z against z: for one frame the temporal latent should equal the spatial one.
+            let terms = try loss(output.spatialLatents, output.z, posterior: output.posterior, noPerceptual: true)
+            total = total + terms.weightedNLL
+            identity = terms.weightedNLL
+        }
+        return VAEStepLosses(total: total, nll: real.weightedNLL, kl: real.weightedKL, zNLL: latent.weightedNLL,
+                             imageIdentity: identity)
+    }
+}
