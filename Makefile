@@ -21,10 +21,11 @@ demo: build
 	$(RELEASE_BIN)/opensora info
 	$(RELEASE_BIN)/opensora generate "a red circle moving left on a black background" --save-dir samples
 
+# The bounded fuzz run goes before the tests, so the test runner's summary closes the output.
 test: bootstrap
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-swift-testing
 	FUZZ_RUNS=$(FUZZ_TEST_RUNS) FUZZ_OPTIONAL=1 bash scripts/fuzz.sh $(FUZZ_TARGETS)
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(FUZZ_TARGETS)
