@@ -33,7 +33,10 @@ public struct SpatialVAEConfig: ModelConfig {
     public var downsampleFactor: Int { 1 << (blockOutChannels.count - 1) }
 
     /// The latent side of a pixel side: Python's floor division by the downsample factor (spec pitfall 9).
-    public func latentSide(_ pixels: Int) -> Int { floorDivide(pixels, downsampleFactor) }
+    public func latentSide(_ pixels: Int) -> Int {
+        let (q, r) = pixels.quotientAndRemainder(dividingBy: downsampleFactor)
+        return r < 0 ? q - 1 : q
+    }
 
     func validate() throws {
         guard normGroups > 0, !blockOutChannels.isEmpty, blockOutChannels.allSatisfy({ $0 > 0 && $0 % normGroups == 0 }),
