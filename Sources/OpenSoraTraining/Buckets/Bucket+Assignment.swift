@@ -15,6 +15,9 @@ public struct BucketAssignment: Equatable, Sendable {
 }
 
 extension Bucket {
+    /// A sample reaches a resolution with at least this share of its nominal pixels (`approx = 0.8`).
+    public static let pixelApproximation = 0.8
+
     /// `get_bucket_id(T, H, W, frame_interval, seed)`: the bucket a sample goes to, or nil.
     public func bucketID(numFrames: Int, height: Int, width: Int, frameInterval: Int = 1, seed: UInt64) throws -> BucketID? {
         try assignment(numFrames: numFrames, height: height, width: width, frameInterval: frameInterval, seed: seed).id
@@ -43,11 +46,11 @@ extension Bucket {
             guard !overflow else { throw BucketError.seedOverflow(seed: seed, offset: index) }
             return s
         }
-        // Python compares the int H·W with the float `pixels * 0.8` exactly; both are exact doubles here.
+        // Python compares the int H·W with the float `pixels * approx` exactly; both are exact doubles here.
         let pixels = Double(h) * Double(w)
         var chosen: (level: Level, frameCount: Int)?
         search: for level in levels {
-            if pixels < Double(level.pixelCount) * 0.8 { continue }
+            if pixels < Double(level.pixelCount) * Self.pixelApproximation { continue }
             if t == 1 {
                 guard let image = level.frame(1) else { continue }
                 let s = try seeded(image.index)

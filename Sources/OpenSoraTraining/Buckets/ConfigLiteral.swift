@@ -46,7 +46,8 @@ public indirect enum ConfigLiteral: Equatable, Sendable {
         objectValue?.first(where: { $0.key == key })?.value
     }
 
-    static func isIntegerText(_ t: String) -> Bool {
+    /// Whether a number's text is an integer literal (no fraction or exponent).
+    public static func isIntegerText(_ t: String) -> Bool {
         !t.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
     }
 
