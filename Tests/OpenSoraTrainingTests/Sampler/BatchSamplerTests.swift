@@ -1,3 +1,4 @@
+import Foundation
 import OpenSora
 @testable import OpenSoraTraining
 import XCTest
@@ -101,6 +102,9 @@ final class BatchSamplerTests: XCTestCase {
     func testRefusesBadShardsEpochsAndBatchSizeNoneWithRows() throws {
         XCTAssertThrowsError(try DataShard(rank: 2, worldSize: 2)) { XCTAssertTrue("\($0)".contains("rank 2"), "\($0)") }
         XCTAssertThrowsError(try DataShard(rank: 0, worldSize: 0))
+        XCTAssertThrowsError(try JSONDecoder().decode(DataShard.self, from: Data(#"{"rank": 5, "worldSize": 2}"#.utf8)))
+        XCTAssertEqual(try JSONDecoder().decode(DataShard.self, from: Data(#"{"rank": 1, "worldSize": 2}"#.utf8)),
+                       try DataShard(rank: 1, worldSize: 2))
         XCTAssertThrowsError(try sampler().plan(epoch: -1)) { XCTAssertEqual($0 as? BatchSamplerError, .invalidEpoch(-1)) }
         let sink = try BatchSampler(bucket: Bucket(BucketConfig(parsing: #"{"144p": {51: (1.0, None)}}"#)),
                                     samples: [SampleInfo(numFrames: 60, height: 144, width: 256)], seed: 0)
