@@ -3,9 +3,10 @@
 //
 // Reproduced exactly: the grouping (same numpy draws per row), the torch.Generator(seed + epoch) shuffles
 // (MT19937 randperm, checked against torch), padding/dropping, the access order, rank r serving entry r,
-// resume at position // world size. Not reproduced: the reference reuses the grouping `__len__` built
-// (epoch 0) for the first epoch it iterates; here every epoch is grouped with its own seed. A padded access
-// order that revisits an exhausted bucket wraps to its head (the reference yields an empty batch there).
+// resume at position // world size. The reference reuses the grouping `__len__` built (epoch 0) for the
+// first epoch it iterates; `groupedAs:` reproduces that on resume, otherwise every epoch is grouped with its
+// own seed. Not reproduced: a padded access order that revisits an exhausted bucket wraps to its head (the
+// reference yields an empty batch there), and permutations longer than randperm's small-n branch.
 
 /// Batches of rows that share a bucket, deterministic from (seed, epoch), sharded by rank.
 public struct BatchSampler: Sendable {
@@ -49,9 +50,11 @@ public struct BatchSampler: Sendable {
         return order.map { ($0, rows[$0] ?? []) }
     }
 
-    /// The epoch's batches for every rank (`__iter__` up to the point where ranks split).
-    public func plan(epoch: Int) throws -> EpochPlan {
-        let groups = try grouping(epoch: epoch)
+    /// The epoch's batches for every rank (`__iter__` up to the point where ranks split). `groupedAs` takes
+    /// the rows' buckets from another epoch (train.py's first epoch after a resume uses epoch 0's).
+    public func plan(epoch: Int, groupedAs groupingEpoch: Int? = nil) throws -> EpochPlan {
+        guard epoch >= 0 else { throw BatchSamplerError.invalidEpoch(epoch) }
+        let groups = try grouping(epoch: groupingEpoch ?? epoch)
         var generator = TorchGenerator(seed: seed &+ UInt64(epoch))
         var rows = [BucketID: [Int]](), sizes = [BucketID: Int](), shapes = [BucketID: BucketShape](), accesses = [BucketID]()
         for (id, original) in groups {
@@ -76,8 +79,8 @@ public struct BatchSampler: Sendable {
     }
 
     /// This rank's batches from `state` on (a fresh epoch is `BatchSamplerState(epoch: e)`).
-    public func batches(from state: BatchSamplerState) throws -> BatchIterator {
-        BatchIterator(plan: try plan(epoch: state.epoch), shard: shard, position: state.position)
+    public func batches(from state: BatchSamplerState, groupedAs groupingEpoch: Int? = nil) throws -> BatchIterator {
+        BatchIterator(plan: try plan(epoch: state.epoch, groupedAs: groupingEpoch), shard: shard, position: state.position)
     }
 
     /// `__len__`: whole batches over all buckets (before padding), divided by the world size.

@@ -23,18 +23,23 @@ final class BatchSamplerTests: XCTestCase {
                          dropLast: dropLast, shard: shard)
     }
 
-    /// Every reference run (epochs, world sizes, ranks, drop_last, no shuffle, a resumed start) batch for batch.
+    /// Every reference run (epochs, world sizes, ranks, drop_last, no shuffle, resumed starts, the first epoch
+    /// after a resume grouped as epoch 0) batch for batch.
     func testBatchesEqualTheReferenceSampler() throws {
         let runs = try XCTUnwrap(ConfigLiteral(parsing: ReferenceBatches.runs).listValue)
-        XCTAssertEqual(runs.count, 8)
+        XCTAssertEqual(runs.count, 9)
         for run in runs {
             let world = try XCTUnwrap(run["world"]?.intValue), rank = try XCTUnwrap(run["rank"]?.intValue)
             let s = try sampler(seed: XCTUnwrap(run["seed"]?.uint64Value), shard: DataShard(rank: rank, worldSize: world),
                                 dropLast: run["drop_last"] == .bool(true), shuffle: run["shuffle"] == .bool(true))
             let state = BatchSamplerState(epoch: try XCTUnwrap(run["epoch"]?.intValue), position: try XCTUnwrap(run["start"]?.intValue))
-            let got = Array(try s.batches(from: state)).map { $0.sampleKeys.joined(separator: " ") }
+            let got = Array(try s.batches(from: state, groupedAs: run["grouped_as"]?.intValue)).map { $0.sampleKeys.joined(separator: " ") }
             let want = try XCTUnwrap(run["batches"]?.listValue).compactMap(\.stringValue)
             XCTAssertEqual(got, want, "run \(run.literalText.prefix(90))")
+            if run["grouped_as"]?.intValue != nil {
+                let own = Array(try s.batches(from: state)).map { $0.sampleKeys.joined(separator: " ") }
+                XCTAssertNotEqual(own, want, "the epoch's own grouping must differ for this run to test groupedAs")
+            }
         }
     }
 
