@@ -121,6 +121,7 @@ public enum ParityRunners {
             "rflow.training_loss": TrainingLossRunner(),
             "rflow.sample": SamplerRunner(),
             "inference.parsing": InferenceParsingRunner(),
+            "training.bucket": TrainingBucketRunner(),
         ]
     }
 }
