@@ -44,22 +44,29 @@ enum TextFixer {
         var out = ScalarBuffer(capacity: text.utf8.count)
         var afterCR = false
         for u in text.unicodeScalars {
+            if u.value < 0x80 {  // ASCII meets only the line-break rule
+                appendBreakFixed(u, &out, &afterCR)
+                continue
+            }
             var mapped = String(u)
             if (0x80...0x9F).contains(u.value), let w = HTMLText.windows1252References[u.value] { mapped = w }
-            mapped = String(mapped.unicodeScalars.map { ligatures[$0.value] ?? String($0) }.joined())
-            mapped = String(mapped.unicodeScalars.map { width($0) }.joined())
             for m in mapped.unicodeScalars {
-                let quoted = uncurled(m)
-                // "\r\n" → "\n", then "\r", U+2028, U+2029 and U+0085 → "\n"
-                if quoted == "\n", afterCR {
-                    afterCR = false
-                    continue
+                for l in (ligatures[m.value] ?? String(m)).unicodeScalars {
+                    for w in width(l).unicodeScalars { appendBreakFixed(uncurled(w), &out, &afterCR) }
                 }
-                afterCR = quoted == "\r"
-                out.append(["\r", "\u{2028}", "\u{2029}", "\u{85}"].contains(quoted) ? "\n" : quoted)
             }
         }
         return out.string
+    }
+
+    /// fix_line_breaks: "\r\n" → "\n", then "\r", U+2028, U+2029 and U+0085 → "\n".
+    private static func appendBreakFixed(_ u: Unicode.Scalar, _ out: inout ScalarBuffer, _ afterCR: inout Bool) {
+        if u == "\n", afterCR {
+            afterCR = false
+            return
+        }
+        afterCR = u == "\r"
+        out.append(u == "\r" || u == "\u{2028}" || u == "\u{2029}" || u == "\u{85}" ? "\n" : u)
     }
 
     /// chardata.LIGATURES.
