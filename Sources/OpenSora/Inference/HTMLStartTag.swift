@@ -16,23 +16,33 @@ extension HTMLTextParser {
     }
 
     /// locatestarttagend_tolerant's match end: <name ([\s/]* attribute*)? \s*.
+    /// A run of attributes from a given start always ends at the same place, so each run's end is
+    /// remembered for every attribute start on it (tags that are text get scanned again otherwise).
     private mutating func locateStartTagEnd(_ i: Int) -> Int {
         var j = tagNameEnd(from: i + 1)
         while j < n, raw[j].isPythonSpace || raw[j] == "/" { j += 1 }
-        while let e = attribute(at: j, trailingSpace: true) { j = e }
+        var visited = [Int]()
+        while true {
+            if let known = attributeRunEnd[j] {
+                j = known
+                break
+            }
+            guard let e = attribute(at: j, trailingSpace: true) else { break }
+            visited.append(j)
+            j = e
+        }
+        for v in visited { attributeRunEnd[v] = j }
         while j < n, raw[j].isPythonSpace { j += 1 }
         return j
     }
 
     /// [a-zA-Z][^\t\n\r\f />\x00]*, from the letter at i.
-    private func tagNameEnd(from i: Int) -> Int {
-        var j = i + 1
-        while j < n, !"\t\n\r\u{0C} />\u{00}".unicodeScalars.contains(raw[j]) { j += 1 }
-        return j
+    private mutating func tagNameEnd(from i: Int) -> Int {
+        searches.next(of: .tagNameStop, raw, from: i + 1) ?? n
     }
 
     /// tagfind_tolerant at i: the name's end and the match's end (name, then (?:\s|/(?!>))*).
-    func tagName(at i: Int) -> (Int, Int) {
+    mutating func tagName(at i: Int) -> (Int, Int) {
         let nameEnd = tagNameEnd(from: i)
         return (nameEnd, skipSpaceOrSlash(nameEnd))
     }

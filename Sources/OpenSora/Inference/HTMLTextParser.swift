@@ -11,6 +11,7 @@ struct HTMLTextParser {
     private var cdataElement: String?  // set_cdata_mode: inside script/style
     private var soup = SoupTextBuilder()
     var searches = PatternSearches()
+    var attributeRunEnd = [Int: Int]()  // locatestarttagend_tolerant's attribute runs (HTMLStartTag)
     private let lastSemicolon: Int
 
     init(_ text: String) {

@@ -8,6 +8,7 @@
 struct PatternSearches {
     enum Pattern: Int, CaseIterable {
         case ampOrLess, greater, less, commentClose, markedSectionClose, msMarkedSectionClose, singleQuote, doubleQuote
+        case tagNameStop  // what ends [^\t\n\r\f />\x00]*
     }
 
     typealias Match = (start: Int, end: Int)
@@ -43,6 +44,10 @@ struct PatternSearches {
             case .doubleQuote: return Self.search(raw, from: p, first: "\"") { $0 + 1 }
             case .commentClose: return Self.search(raw, from: p, first: "-") { Self.sequence(raw, $0, ["-", "-", nil, ">"]) }
             case .markedSectionClose: return Self.search(raw, from: p, first: "]") { Self.sequence(raw, $0, ["]", nil, "]", nil, ">"]) }
+            case .tagNameStop:
+                var q = p
+                while q < raw.count, !"\t\n\r\u{0C} />\u{00}".unicodeScalars.contains(raw[q]) { q += 1 }
+                return q < raw.count ? (q, q + 1) : nil
             case .msMarkedSectionClose: return Self.search(raw, from: p, first: "]") { Self.sequence(raw, $0, ["]", nil, ">"]) }
             }
         }

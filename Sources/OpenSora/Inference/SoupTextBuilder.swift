@@ -15,7 +15,7 @@ struct SoupTextBuilder {
     private var openCount = [String: Int]()
     private var preserveWhitespaceDepth = 0  // open pre/textarea tags
     private var containerDepth = 0  // open rt/rp/style/script/template tags
-    private var alreadyClosedEmpty = [String]()
+    private var alreadyClosedEmpty = [String: Int]()  // a multiset: only membership and removal count
 
     /// HTMLTreeBuilder.DEFAULT_PRESERVE_WHITESPACE_TAGS.
     static let preserveWhitespaceTags: Set<String> = ["pre", "textarea"]
@@ -66,15 +66,15 @@ struct SoupTextBuilder {
             endTag(name, checkAlreadyClosed: false)
         } else if Self.emptyElementTags.contains(name) {
             endTag(name, checkAlreadyClosed: false)
-            alreadyClosedEmpty.append(name)
+            alreadyClosedEmpty[name, default: 0] += 1
         }
     }
 
     /// BeautifulSoupHTMLParser.handle_endtag then BeautifulSoup._popToTag: pops up to the most recent
     /// open tag of that name, if any.
     mutating func endTag(_ name: String, checkAlreadyClosed: Bool = true) {
-        if checkAlreadyClosed, let i = alreadyClosedEmpty.firstIndex(of: name) {
-            alreadyClosedEmpty.remove(at: i)
+        if checkAlreadyClosed, let count = alreadyClosedEmpty[name], count > 0 {
+            alreadyClosedEmpty[name] = count - 1
             return
         }
         endData()
