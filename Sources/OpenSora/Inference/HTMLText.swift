@@ -1,11 +1,16 @@
 // Reference: Python html.unescape and BeautifulSoup(…, "html.parser").text, as clean_caption uses them.
 import Foundation
 
-/// The text content of a caption that may hold HTML: tags, comments and declarations dropped,
-/// character references decoded.
+/// The text content of a caption that may hold HTML, as BeautifulSoup's html.parser tree builder
+/// gives it (HTMLTextParser), and Python's html.unescape.
 enum HTMLText {
+    /// BeautifulSoup(s, "html.parser").text; text without `<`/`&` only meets endData's space rule.
     static func text(of s: String) -> String {
-        unescape(PromptCleaner.sub(#"<!--[\s\S]*?-->|<[a-zA-Z!/?][^>]*>"#, "", s))
+        guard s.utf8.contains(where: { $0 == 0x3C || $0 == 0x26 }) else {
+            guard !s.isEmpty, s.unicodeScalars.allSatisfy(SoupTextBuilder.isASCIISpace) else { return s }
+            return s.unicodeScalars.contains("\n") ? "\n" : " "
+        }
+        return HTMLTextParser.text(of: s)
     }
 
     /// html.unescape: named references by the HTML5 table (longest known prefix when the whole name

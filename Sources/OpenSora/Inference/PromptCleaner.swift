@@ -60,29 +60,9 @@ public enum PromptCleaner {
         return c.trimmingPythonWhitespace()
     }
 
-    /// ftfy.fix_text's character fixes that matter for prompts (ligatures, full-width forms, curly
-    /// quotes, line breaks, control characters, NFC), then html.unescape twice, then strip.
+    /// basic_clean: ftfy.fix_text (TextFixer), then html.unescape twice, then strip.
     static func basicClean(_ text: String) -> String {
-        var s = ScalarBuffer(capacity: text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0xFB00: s.append("ff")
-            case 0xFB01: s.append("fi")
-            case 0xFB02: s.append("fl")
-            case 0xFB03: s.append("ffi")
-            case 0xFB04: s.append("ffl")
-            case 0xFB05, 0xFB06: s.append("st")
-            case 0xFF01...0xFF5E: s.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
-            case 0x3000: s.append(" ")
-            case 0x2018, 0x2019, 0x201A, 0x201B: s.append("'")
-            case 0x201C, 0x201D, 0x201E, 0x201F: s.append("\"")
-            case 0x2028, 0x2029, 0x0085: s.append("\n")
-            case 0x00...0x08, 0x0B, 0x0E...0x1F, 0x7F: continue
-            default: s.append(scalar)
-            }
-        }
-        let fixed = s.string.replacingOccurrences(of: "\r\n", with: "\n").precomposedStringWithCanonicalMapping
-        return HTMLText.unescape(HTMLText.unescape(fixed)).trimmingPythonWhitespace()
+        HTMLText.unescape(HTMLText.unescape(TextFixer.fixText(text))).trimmingPythonWhitespace()
     }
 
     /// urllib.parse.unquote_plus: `+` → space, %XX → bytes decoded as UTF-8 (invalid → U+FFFD).
