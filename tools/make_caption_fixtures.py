@@ -91,6 +91,10 @@ captions = [
     "1st place, 2nd.place,3rd place",
     "Mr.Smith went to Washington.D.C. yesterday",
     "e.g. this, i.e. that",
+    # code points, not graphemes: a combining mark or joiner after the character a rule looks for
+    "World\u0663a , \u200b \\n&zwnj; ",
+    "a <person>\u0301 b \\n\u0301 c",
+    "1+\u0301 2 %41%2b%zz%4 done",
 ]
 
 cases = [{"function": "text_preprocessing", "args": [c], "result": text_preprocessing(c)} for c in captions]

@@ -11,7 +11,7 @@ public enum PromptCleaner {
 
     public static func clean(_ caption: String) -> String {
         var c = unquotePlus(caption).trimmingPythonWhitespace().pythonLowercased()
-        c = c.replacingOccurrences(of: "<person>", with: "person")
+        c = sub("<person>", "person", c)  // by code point, as Python: a String search compares whole graphemes
         // urls: the reference's two patterns, in linear time (LinearCaptionRules; the regexes are in its tests)
         c = LinearCaptionRules.removingURLs(c, wwwScheme: false)
         c = LinearCaptionRules.removingURLs(c, wwwScheme: true)
@@ -28,7 +28,7 @@ public enum PromptCleaner {
         c = sub("&amp", "", c)
         c = sub(#"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"#, " ", c)
         c = sub(#"\d:\d\d\s+$"#, "", c)
-        c = c.replacingOccurrences(of: "\\n", with: " ")
+        c = sub(#"\\n"#, " ", c)  // a literal backslash-n, matched by code point (n + U+200C is one grapheme)
         c = sub(#"#\d{1,3}\b"#, "", c)
         c = sub(#"#\d{5,}\b"#, "", c)
         c = sub(#"\b\d{6,}\b"#, "", c)
@@ -65,13 +65,23 @@ public enum PromptCleaner {
         HTMLText.unescape(HTMLText.unescape(TextFixer.fixText(text))).trimmingPythonWhitespace()
     }
 
-    /// urllib.parse.unquote_plus: `+` → space, %XX → bytes decoded as UTF-8 (invalid → U+FFFD).
+    /// urllib.parse.unquote_plus: `+` → space, %XX → bytes decoded as UTF-8 (invalid → U+FFFD). Byte-wise,
+    /// as Python works by code point (a String search would miss a "+" that a combining mark follows).
     static func unquotePlus(_ s: String) -> String {
-        let bytes = Array(s.replacingOccurrences(of: "+", with: " ").utf8)
+        let bytes = s.utf8.map { $0 == 0x2B ? 0x20 : $0 }
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: b - 0x30
+            case 0x41...0x46: b - 0x37
+            case 0x61...0x66: b - 0x57
+            default: nil
+            }
+        }
         var out = [UInt8](), i = 0
+        out.reserveCapacity(bytes.count)
         while i < bytes.count {
-            if bytes[i] == 0x25, i + 2 < bytes.count, let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                out.append(v)
+            if bytes[i] == 0x25, i + 2 < bytes.count, let hi = hex(bytes[i + 1]), let lo = hex(bytes[i + 2]) {
+                out.append(hi << 4 | lo)
                 i += 3
             } else {
                 out.append(bytes[i])
