@@ -9,21 +9,14 @@ executed unchanged with the libraries it imports (ftfy, beautifulsoup4; Open-Sor
     git -C OPEN_SORA show v1.2.0:opensora/models/text_encoder/t5.py > /tmp/t5.py
     python3 tools/make_caption_fixtures.py /tmp/t5.py
 """
-import ast, json, pathlib, re, sys
+import json, pathlib, sys
 
 import bs4
 import ftfy
 
-source_path = pathlib.Path(sys.argv[1])
-tree = ast.parse(source_path.read_text())
-wanted = {"basic_clean", "clean_caption", "text_preprocessing", "BAD_PUNCT_REGEX"}
-picked = [n for n in tree.body
-          if (isinstance(n, ast.FunctionDef) and n.name in wanted)
-          or (isinstance(n, ast.Assign) and any(getattr(t, "id", None) in wanted for t in n.targets))]
-assert len(picked) == 4, f"expected the reference's 4 definitions, found {len(picked)}"
-namespace = {"re": re, "ftfy": ftfy, "html": __import__("html")}
-exec(compile(ast.Module(body=picked, type_ignores=[]), str(source_path), "exec"), namespace)
-text_preprocessing = namespace["text_preprocessing"]
+from reference_captions import load_text_preprocessing
+
+text_preprocessing = load_text_preprocessing(sys.argv[1])
 
 captions = [
     # URLs: schemes, www., paths, queries, fragments, ports, trailing punctuation, several per caption.

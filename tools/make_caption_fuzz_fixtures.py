@@ -11,10 +11,12 @@ runs with ftfy.fix_text(..., fix_encoding=False)); both counts are printed. Dete
     git -C OPEN_SORA show v1.2.0:opensora/models/text_encoder/t5.py > /tmp/t5.py
     python3 tools/make_caption_fuzz_fixtures.py /tmp/t5.py [SEED] [COUNT] [OUT]
 """
-import ast, json, pathlib, random, re, sys
+import json, pathlib, random, sys
 
 import bs4
 import ftfy
+
+from reference_captions import load_text_preprocessing
 
 source_path = pathlib.Path(sys.argv[1])
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 12
@@ -22,15 +24,7 @@ count = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
 root = pathlib.Path(__file__).resolve().parent.parent
 out = pathlib.Path(sys.argv[4]) if len(sys.argv) > 4 else root / "Tests" / "Fixtures" / "parity" / "inference.parsing__captions_fuzz.json"
 
-tree = ast.parse(source_path.read_text())
-wanted = {"basic_clean", "clean_caption", "text_preprocessing", "BAD_PUNCT_REGEX"}
-picked = [n for n in tree.body
-          if (isinstance(n, ast.FunctionDef) and n.name in wanted)
-          or (isinstance(n, ast.Assign) and any(getattr(t, "id", None) in wanted for t in n.targets))]
-assert len(picked) == 4, f"expected the reference's 4 definitions, found {len(picked)}"
-namespace = {"re": re, "ftfy": ftfy, "html": __import__("html")}
-exec(compile(ast.Module(body=picked, type_ignores=[]), str(source_path), "exec"), namespace)
-text_preprocessing = namespace["text_preprocessing"]
+text_preprocessing = load_text_preprocessing(source_path)
 
 
 class FtfyWithoutMojibakeRepair:
@@ -40,9 +34,7 @@ class FtfyWithoutMojibakeRepair:
         return ftfy.fix_text(text, fix_encoding=False)
 
 
-namespace_plain = {"re": re, "ftfy": FtfyWithoutMojibakeRepair, "html": __import__("html")}
-exec(compile(ast.Module(body=picked, type_ignores=[]), str(source_path), "exec"), namespace_plain)
-text_preprocessing_plain = namespace_plain["text_preprocessing"]
+text_preprocessing_plain = load_text_preprocessing(source_path, FtfyWithoutMojibakeRepair)
 
 pool = [
     # URLs and addresses
