@@ -8,10 +8,19 @@ public enum PromptText {
     /// prompt already carries that marker. Scores use one decimal with round-half-even on the binary value.
     public static func appendingScores(_ prompt: String, aesthetic: Double?, motion: Double?, cameraMotion: String?) -> String {
         var p = prompt
-        if let aesthetic, !prompt.contains("aesthetic score:") { p += " aesthetic score: \(String(format: "%.1f", aesthetic))." }
-        if let motion, !prompt.contains("motion score:") { p += " motion score: \(String(format: "%.1f", motion))." }
-        if let cameraMotion, !prompt.contains("camera motion:") { p += " camera motion: \(cameraMotion)." }
+        if let aesthetic, !containsCodePoints(prompt, "aesthetic score:") { p += " aesthetic score: \(String(format: "%.1f", aesthetic))." }
+        if let motion, !containsCodePoints(prompt, "motion score:") { p += " motion score: \(String(format: "%.1f", motion))." }
+        if let cameraMotion, !containsCodePoints(prompt, "camera motion:") { p += " camera motion: \(cameraMotion)." }
         return p
+    }
+
+    /// Python's `needle in text`: a code-point substring test (String.contains compares graphemes, so a
+    /// combining mark after the needle's last character would hide it).
+    static func containsCodePoints(_ text: String, _ needle: String) -> Bool {
+        let t = Array(text.unicodeScalars), n = Array(needle.unicodeScalars)
+        guard !n.isEmpty else { return true }
+        guard t.count >= n.count else { return false }
+        return (0...(t.count - n.count)).contains { i in n.indices.allSatisfy { t[i + $0] == n[$0] } }
     }
 
     /// Splits `caption{"reference_path": …, "mask_strategy": …}`: the caption is kept unchanged

@@ -127,3 +127,14 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// Score markers are found by code point, as Python's `in` finds them.
+final class PromptScoreMarkerTests: XCTestCase {
+    func testAMarkerFollowedByACombiningMarkStillCounts() {
+        // "aesthetic score:" then U+0301: one grapheme ":\u{301}" for String.contains, two code points for Python.
+        let prompt = "a cat aesthetic score:\u{301} 5"
+        XCTAssertEqual(PromptText.appendingScores(prompt, aesthetic: 6.5, motion: nil, cameraMotion: nil), prompt)
+        XCTAssertEqual(PromptText.appendingScores("a cat", aesthetic: 6.5, motion: 2, cameraMotion: "pan left"),
+                       "a cat aesthetic score: 6.5. motion score: 2.0. camera motion: pan left.")
+    }
+}
