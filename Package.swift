@@ -33,6 +33,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .target(
@@ -46,7 +47,12 @@ let package = Package(
         .target(name: "NN", dependencies: ["MLXTensor"]),
         .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"], resources: [.copy("Resources")]),
         // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
-        .target(name: "OpenSoraTraining", dependencies: ["OpenSora", "NN", "MLXTensor"]),
+        // Resources: the stage presets as YAML, the same format a user's run config is written in.
+        .target(
+            name: "OpenSoraTraining",
+            dependencies: ["OpenSora", "NN", "MLXTensor", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")]
+        ),
         .target(name: "OpenSoraParity", dependencies: ["OpenSoraTraining", "OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",
