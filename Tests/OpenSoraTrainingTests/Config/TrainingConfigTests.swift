@@ -187,3 +187,20 @@ final class TrainingConfigTests: XCTestCase {
         }
     }
 }
+
+final class ReferenceFlagTests: XCTestCase {
+    func testReferenceFlagsLandOnTheirKeys() throws {
+        let flags = try [("--data-path", "train.csv"), ("--ckpt-path", "pretrained/stdit3"), ("lr", "3e-5"), ("--warmup-steps", "10")]
+            .map { try ConfigOverride(referenceFlag: $0.0, value: $0.1) }
+        let c = try TrainingConfig.preset("stage2", overrides: flags)
+        XCTAssertEqual(c.dataset.dataPath, "train.csv")
+        XCTAssertEqual(c.model.fromPretrained, "pretrained/stdit3")
+        XCTAssertEqual(c.optimizer.lr, 3e-5)
+        XCTAssertEqual(c.warmupSteps, 10)
+        XCTAssertThrowsError(try ConfigOverride(referenceFlag: "--data-pth", value: "x")) { error in
+            guard case .unknownKey(let path, _, let hint) = error as? ConfigError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, "--data-pth")
+            XCTAssertEqual(hint, "--data-path")
+        }
+    }
+}
