@@ -14,6 +14,14 @@ final class TrainingCheckpointTests: XCTestCase {
         var long = SHA256()
         for chunk in ["abcdbcdecdefdefgefghfghighij", "hijkijkljklmklmnlmnomnopnopq"] { long.update(Array(chunk.utf8)) }
         XCTAssertEqual(long.finalizeHex(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // A million "a" fed in uneven pieces (blocks split across calls, whole blocks straight from the input).
+        var million = SHA256(), fed = 0
+        for size in [1, 63, 65, 127, 1000].cycled(toTotal: 1_000_000) {
+            million.update(Data(repeating: 0x61, count: size))
+            fed += size
+        }
+        XCTAssertEqual(fed, 1_000_000)
+        XCTAssertEqual(million.finalizeHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     func testNamesParseOnlyTheReferenceForm() {
@@ -121,5 +129,19 @@ final class TrainingCheckpointTests: XCTestCase {
         XCTAssertThrowsError(try TrainingCheckpoint.load(from: cut)) { error in
             XCTAssertEqual(error as? TrainingCheckpointError, .missingManifest(checkpoint: "epoch0-global_step30"))
         }
+    }
+}
+
+extension Array where Element == Int {
+    /// The sizes repeated in order, the last one cut so they sum to `total`.
+    func cycled(toTotal total: Int) -> [Int] {
+        var out = [Int](), sum = 0, i = 0
+        while sum < total {
+            let n = Swift.min(self[i % count], total - sum)
+            out.append(n)
+            sum += n
+            i += 1
+        }
+        return out
     }
 }
