@@ -65,6 +65,20 @@ final class TrainingCheckpointTests: XCTestCase {
         for (name, s) in ema.shadow { XCTAssertEqual(try ema2.shadow[name]?.toBytes(), try s.toBytes(), name) }
     }
 
+    func testAVAECheckpointWithoutEMARoundTrips() throws {
+        let experiment = try CheckpointFixture.folder()
+        var (ckpt, _, _) = try CheckpointFixture.checkpoint(globalStep: 1000)
+        ckpt.ema = nil
+        ckpt.sampler = nil
+        ckpt.config = try TrainingConfig.preset("vae_stage3")
+        let loaded = try TrainingCheckpoint.load(from: ckpt.save(in: experiment))
+        XCTAssertNil(loaded.checkpoint.ema)
+        XCTAssertNil(loaded.path(.ema))
+        XCTAssertNil(loaded.checkpoint.sampler)
+        XCTAssertEqual(loaded.checkpoint.config.trainer, .vae)
+        XCTAssertEqual(loaded.manifest.files.map(\.path).sorted(), ["config.yaml", "model.safetensors", "optimizer.safetensors", "rng.json", "running_states.json"])
+    }
+
     func testKeepsTheLastKAndPicksTheNewest() throws {
         let experiment = try CheckpointFixture.folder()
         for step in [10, 20, 30, 40] {

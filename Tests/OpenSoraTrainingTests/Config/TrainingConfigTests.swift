@@ -204,3 +204,28 @@ final class ReferenceFlagTests: XCTestCase {
         }
     }
 }
+
+final class ConfigFileTests: XCTestCase {
+    func testBaseMayNameAFileBesideTheConfig() throws {
+        let folder = try CheckpointFixture.folder()
+        try "base: stage1\nseed: 7\n".write(toFile: (folder as NSString).appendingPathComponent("mine.yaml"), atomically: true, encoding: .utf8)
+        let child = (folder as NSString).appendingPathComponent("child.yaml")
+        try "base: mine.yaml\nepochs: 3\n".write(toFile: child, atomically: true, encoding: .utf8)
+        let c = try TrainingConfig(file: child)
+        XCTAssertEqual([c.seed, UInt64(c.epochs)], [7, 3])
+        XCTAssertEqual(c.bucketConfig, BucketConfig.stage1)
+        let loop = (folder as NSString).appendingPathComponent("loop.yaml")
+        try "base: loop.yaml\n".write(toFile: loop, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TrainingConfig(file: loop)) { error in
+            guard case .baseChain = error as? ConfigError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testABadBucketTableNamesTheResolution() {
+        XCTAssertThrowsError(try TrainingConfig(yaml: "bucket_config: {\"999p\": {1: [1.0, 4]}}\n")) { error in
+            guard case .unknownResolution(let name, let accepted) = error as? BucketError else { return XCTFail("\(error)") }
+            XCTAssertEqual(name, "999p")
+            XCTAssertTrue(accepted.contains("240p"))
+        }
+    }
+}
