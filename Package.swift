@@ -46,13 +46,13 @@ let package = Package(
         .target(name: "MLXTensor", dependencies: ["CMLX"]),
         .target(name: "NN", dependencies: ["MLXTensor"]),
         .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"], resources: [.copy("Resources")]),
-        // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
         // Resources: the stage presets as YAML, the same format a user's run config is written in.
         .target(
             name: "OpenSoraTraining",
             dependencies: ["OpenSora", "NN", "MLXTensor", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
+        // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
         .target(name: "OpenSoraParity", dependencies: ["OpenSoraTraining", "OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",
