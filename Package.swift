@@ -33,6 +33,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .target(
@@ -45,8 +46,13 @@ let package = Package(
         .target(name: "MLXTensor", dependencies: ["CMLX"]),
         .target(name: "NN", dependencies: ["MLXTensor"]),
         .target(name: "OpenSora", dependencies: ["NN", "MLXTensor"], resources: [.copy("Resources")]),
+        // Resources: the stage presets as YAML, the same format a user's run config is written in.
+        .target(
+            name: "OpenSoraTraining",
+            dependencies: ["OpenSora", "NN", "MLXTensor", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")]
+        ),
         // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
-        .target(name: "OpenSoraTraining", dependencies: ["OpenSora", "NN", "MLXTensor"]),
         .target(name: "OpenSoraParity", dependencies: ["OpenSoraTraining", "OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",

@@ -1,0 +1,143 @@
+// Reference: the nested dicts of configs/opensora-v1-2/train/stage{1,2,3}.py, stage1_feat.py and
+// configs/vae/train/stage{1,2,3}.py@v1.2.0 (`dataset`, `model`, `vae`, `text_encoder`, `scheduler`), key for key.
+
+extension TrainingConfig {
+    /// `dataset = dict(...)`; `data_path` is what `--data-path` sets.
+    public struct Dataset: Codable, Equatable, Sendable {
+        public var type: DatasetType = .variableVideoText
+        public var dataPath: String?
+        public var transformName: TransformName?
+        /// VideoTextDataset only (VAE training): clip length and `(H, W)`.
+        public var numFrames: Int?
+        public var frameInterval = 1
+        public var imageSize: [Int]?
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey {
+            case type, dataPath = "data_path", transformName = "transform_name", numFrames = "num_frames"
+            case frameInterval = "frame_interval", imageSize = "image_size"
+        }
+    }
+
+    /// A pretrained part named by its loader (`vae_2d`, `vae_temporal` of the VAE pipeline).
+    public struct Pretrained: Codable, Equatable, Sendable {
+        public var type: String
+        public var fromPretrained: String?
+        public var subfolder: String?
+        public var localFilesOnly: Bool?
+
+        public init(type: String, fromPretrained: String? = nil, subfolder: String? = nil, localFilesOnly: Bool? = nil) {
+            (self.type, self.fromPretrained, self.subfolder, self.localFilesOnly) = (type, fromPretrained, subfolder, localFilesOnly)
+        }
+
+        enum CodingKeys: String, StrictCodingKey {
+            case type, fromPretrained = "from_pretrained", subfolder, localFilesOnly = "local_files_only"
+        }
+    }
+
+    /// `model = dict(...)`: STDiT3's flags (diffusion) or the VAE pipeline's (VAE); absent flags keep the
+    /// model's defaults. `from_pretrained` is what `--ckpt-path` sets.
+    public struct Model: Codable, Equatable, Sendable {
+        public var type: TrainedModelType = .stdit3XL2
+        public var fromPretrained: String?
+        public var qkNorm: Bool?
+        /// Accepted for the reference's configs; kernels are chosen by the runtime here.
+        public var enableFlashAttn: Bool?
+        public var enableLayernormKernel: Bool?
+        public var freezeYEmbedder: Bool?
+        public var skipYEmbedder: Bool?
+        public var onlyTrainTemporal: Bool?
+        public var freezeVAE2D: Bool?
+        public var calLoss: Bool?
+        public var vae2D: Pretrained?
+        public var vaeTemporal: Pretrained?
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey {
+            case type, fromPretrained = "from_pretrained", qkNorm = "qk_norm", enableFlashAttn = "enable_flash_attn"
+            case enableLayernormKernel = "enable_layernorm_kernel", freezeYEmbedder = "freeze_y_embedder"
+            case skipYEmbedder = "skip_y_embedder", onlyTrainTemporal = "only_train_temporal", freezeVAE2D = "freeze_vae_2d"
+            case calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
+        }
+    }
+
+    /// `vae = dict(...)`: the frozen encoder of diffusion training. The configs' internal path
+    /// (`/mnt/jfs/...`) is replaced by the released weights' name (spec/training.md §14.14).
+    public struct VAE: Codable, Equatable, Sendable {
+        public var type = "OpenSoraVAE_V1_2"
+        public var fromPretrained: String? = "hpcai-tech/OpenSora-VAE-v1.2"
+        public var microFrameSize = 17
+        public var microBatchSize = 4
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey {
+            case type, fromPretrained = "from_pretrained", microFrameSize = "micro_frame_size", microBatchSize = "micro_batch_size"
+        }
+    }
+
+    /// `text_encoder = dict(...)`.
+    public struct TextEncoder: Codable, Equatable, Sendable {
+        public var type = "t5"
+        public var fromPretrained = "DeepFloyd/t5-v1_1-xxl"
+        public var modelMaxLength = 300
+        public var shardformer: Bool?
+        public var localFilesOnly: Bool?
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey {
+            case type, fromPretrained = "from_pretrained", modelMaxLength = "model_max_length", shardformer
+            case localFilesOnly = "local_files_only"
+        }
+    }
+
+    /// `scheduler = dict(type="rflow", ...)` (the training half, spec/training.md §7).
+    public struct Scheduler: Codable, Equatable, Sendable {
+        public var type = "rflow"
+        public var useTimestepTransform = true
+        public var sampleMethod: TimestepSampleMethod = .logitNormal
+        public var numTimesteps = 1000
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey {
+            case type, useTimestepTransform = "use_timestep_transform", sampleMethod = "sample_method", numTimesteps = "num_timesteps"
+        }
+    }
+
+    /// HybridAdam in AdamW mode (spec/training.md §9.1); the reference's flat `lr`, `adam_eps`, `weight_decay`.
+    public struct Optimizer: Codable, Equatable, Sendable {
+        public var lr = 1e-4
+        /// `adam_eps`: code default 1e-8, every v1.2 diffusion config 1e-15.
+        public var eps = 1e-8
+        public var weightDecay = 0.0
+        public var betas = [0.9, 0.999]
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey { case lr, eps, weightDecay = "weight_decay", betas }
+    }
+
+    /// The VAE trainer's loss keys (top level in configs/vae/train/*.py; grouped here).
+    public struct VAELoss: Codable, Equatable, Sendable {
+        public var perceptualLossWeight = 0.1
+        public var klLossWeight = 1e-6
+        public var logvarInit = 0.0
+        public var mixedStrategy: MixedLengthStrategy?
+        public var mixedImageRatio = 0.0
+        public var useRealRecLoss = false
+        public var useZRecLoss = false
+        public var useImageIdentityLoss = false
+
+        public init() {}
+
+        enum CodingKeys: String, StrictCodingKey {
+            case perceptualLossWeight = "perceptual_loss_weight", klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
+            case mixedStrategy = "mixed_strategy", mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss"
+            case useZRecLoss = "use_z_rec_loss", useImageIdentityLoss = "use_image_identity_loss"
+        }
+    }
+}
