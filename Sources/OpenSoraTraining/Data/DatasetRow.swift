@@ -1,5 +1,6 @@
 // Reference: opensora/datasets/datasets.py@v1.2.0 (VariableVideoTextDataset: path, text, get_data_info's
 // num_frames/height/width); spec/training.md §1 (the columns and what the trainer ignores).
+import Foundation
 
 /// One CSV row, typed: the file (resolved against the CSV's folder), the caption, the size the bucket
 /// sampler assigns by, and every other column kept as text (aes, flow, cmotion, fps, … as the tools wrote them).

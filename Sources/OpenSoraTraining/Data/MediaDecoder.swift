@@ -4,7 +4,8 @@ import Foundation
 import OpenSora
 
 /// A file decoded at its own size: every frame (one for an image) as uint8 RGB, and the stream's average
-/// frame rate when it has one.
+/// frame rate when it has one. Like PyAV in the reference, the whole clip is held in memory before the
+/// temporal crop picks its frames.
 struct DecodedMedia {
     var size: VideoSize
     /// Every frame, row-major RGB, one after another.
