@@ -1,5 +1,6 @@
 // Reference: opensora/datasets/read_video.py@v1.2.0 (read_video_av: every frame as RGB, video_fps from the
-// stream's average_rate) and torchvision's pil_loader (RGB); decoded here with ffmpeg at the native size.
+// stream's average_rate) and torchvision's pil_loader (RGB); decoded here with ffmpeg at the native size, the
+// YUV→RGB conversion with swscale's bilinear flag as PyAV's to_rgb() uses it.
 import Foundation
 import OpenSora
 
@@ -28,7 +29,7 @@ struct DecodedMedia {
         let rate = (stream["avg_frame_rate"] as? String ?? "").split(separator: "/").compactMap { Double($0) }
         let fps = rate.count == 2 && rate[1] != 0 && rate[0] > 0 ? rate[0] / rate[1] : nil
         let data = try FFmpeg.run(["-v", "error", "-i", path] + (kind == .image ? ["-frames:v", "1"] : [])
-            + ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+            + ["-sws_flags", "bilinear", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         let frameBytes = width * height * 3
         let bytes = [UInt8](data)
         let count = bytes.count / frameBytes

@@ -40,6 +40,23 @@ final class TrainingDatasetTests: XCTestCase {
         }
     }
 
+    /// An H.264 MP4 written by Media's VideoWriter: lossy, so frames are told apart by red steps of 20.
+    func testMP4FromVideoWriter() throws {
+        let clips = try ClipFolder()
+        let size = VideoSize(height: 16, width: 16), n = 10
+        let rgb: [UInt8] = (0..<n).flatMap { f -> [UInt8] in (0..<(16 * 16)).flatMap { _ -> [UInt8] in [UInt8(20 * f + 20), 128, 64] } }
+        try VideoWriter.write(VideoFrames(count: n, size: size, rgb: rgb), to: clips.file("w"), format: .mp4, fps: 24)
+        let table = try DatasetTable(parsing: "path,text,num_frames,height,width\nw.mp4,w,10,16,16\n", baseFolder: clips.path)
+        var random = NumPyRandom(seed: 8)
+        let s = try TrainingDataset(table: table).sample(row: 0, shape: BucketShape(frameCount: 3, size: VideoSize(height: 8, width: 8)), random: &random).get()
+        XCTAssertEqual(s.fps, 24)
+        XCTAssertEqual(s.pixels.count, 3 * 3 * 64)
+        for (t, index) in s.frameIndices.enumerated() {
+            let red = (s.pixels[t * 64 + 27] + 1) / 2 * 255
+            XCTAssertEqual(red, Float(20 * index + 20), accuracy: 8, "slot \(t) took frame \(index)")
+        }
+    }
+
     func testDownscaleAveragesAsTorchBilinear() throws {
         let clips = try ClipFolder()
         try clips.video("g.mkv", frames: 1, size: VideoSize(height: 4, width: 4)) { _, y, x, _ in UInt8(40 * x + 8 * y) }
