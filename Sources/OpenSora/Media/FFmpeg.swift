@@ -22,7 +22,7 @@ public enum FFmpeg {
     /// Runs `tool` with `arguments`, writing `input` to its stdin; returns stdout. A non-zero exit
     /// throws with the last lines of stderr.
     @discardableResult
-    static func run(_ arguments: [String], tool: String = "ffmpeg", input: Data? = nil) throws -> Data {
+    public static func run(_ arguments: [String], tool: String = "ffmpeg", input: Data? = nil) throws -> Data {
         let process = Process()
         process.executableURL = try executable(tool)
         process.arguments = arguments

@@ -1,0 +1,78 @@
+// Reference: opensora/datasets/datasets.py@v1.2.0 (VariableVideoTextDataset.getitem), utils.py
+// (temporal_random_crop, get_transforms_video/image "resize_crop"), video_transforms.py; spec/training.md §3.
+// The temporal start comes from a seeded numpy-compatible stream per sample instead of Python's `random`.
+import Foundation
+import OpenSora
+
+/// Reads rows of a training table as samples of a bucket's shape.
+public struct TrainingDataset: Sendable {
+    /// `IMG_FPS`: the fps the reference gives images.
+    public static let imageFPS = 120.0
+    /// The reference's fps when a stream has no average rate.
+    public static let defaultFPS = 24.0
+
+    public let table: DatasetTable
+    public let frameInterval: Int
+
+    public init(table: DatasetTable, frameInterval: Int = 1) throws {
+        guard frameInterval >= 1 else { throw BucketError.invalidFrameInterval(frameInterval) }
+        self.table = table
+        self.frameInterval = frameInterval
+    }
+
+    /// The sampler's input: one `SampleInfo` per row.
+    public var sampleInfos: [SampleInfo] { table.sampleInfos }
+
+    /// Row `row` at `shape`: a video takes `shape.frameCount` frames from a start drawn from `random`;
+    /// an image is one frame whatever the bucket's count (the reference's images are T = 1).
+    public func sample(row: Int, shape: BucketShape, random: inout NumPyRandom) -> Result<TrainingSample, SampleFailure> {
+        guard table.rows.indices.contains(row) else {
+            return .failure(SampleFailure(row: row, path: "", reason: .corrupt("row \(row) is not in the table of \(table.rows.count) rows")))
+        }
+        let info = table.rows[row]
+        func fail(_ reason: SampleFailure.Reason) -> Result<TrainingSample, SampleFailure> {
+            .failure(SampleFailure(row: row, path: info.path, reason: reason))
+        }
+        guard let kind = MediaKind(path: info.path) else {
+            return fail(.unsupportedFormat((info.path as NSString).pathExtension))
+        }
+        guard FileManager.default.isReadableFile(atPath: info.path) else { return fail(.missingFile) }
+        let media: DecodedMedia
+        do { media = try DecodedMedia.decode(info.path, kind: kind) } catch { return fail(.corrupt("\(error)")) }
+        let (h, w) = (shape.size.height, shape.size.width)
+        switch kind {
+        case .image:
+            let plan = ResizeCropToFill(source: media.size, target: shape.size, rounding: .halfToEven)
+            return .success(TrainingSample(row: row, text: info.text, pixels: PILBicubicResize.pixels(media.frame(0), size: media.size, plan: plan),
+                                           numFrames: shape.frameCount, height: h, width: w, fps: Self.imageFPS, frameIndices: [0]))
+        case .video:
+            let crop = TemporalCrop(frameCount: shape.frameCount, frameInterval: frameInterval)
+            let starts = crop.starts(totalFrames: media.frameCount)
+            let begin = starts.lowerBound + Swift.min(Int(random.random() * Double(starts.count)), starts.count - 1)
+            guard let indices = crop.indices(totalFrames: media.frameCount, begin: begin) else {
+                return fail(.tooShort(frames: media.frameCount, needed: shape.frameCount))
+            }
+            let plan = ResizeCropToFill(source: media.size, target: shape.size, rounding: .floor)
+            let pixels = BilinearResize.pixels(indices.map { media.frame($0) }, size: media.size, plan: plan)
+            let fps = ((media.averageFPS ?? Self.defaultFPS) / Double(frameInterval)).rounded(.down)
+            return .success(TrainingSample(row: row, text: info.text, pixels: pixels, numFrames: shape.frameCount,
+                                           height: h, width: w, fps: fps, frameIndices: indices))
+        }
+    }
+
+    /// Every row of `request`, in order: the samples read and the rows skipped. Sample i draws its start
+    /// from `default_rng` seeded with (seed, i), so a batch reads the same wherever and whenever it is read.
+    public func read(_ request: BatchRequest) -> (batch: TrainingBatch?, failures: [SampleFailure]) {
+        var samples = [TrainingSample](), failures = [SampleFailure]()
+        for (i, row) in request.batch.rows.enumerated() {
+            var random = NumPyRandom(seedSequence: SeedSequence(entropyWords: [
+                UInt32(truncatingIfNeeded: request.seed), UInt32(truncatingIfNeeded: request.seed >> 32), UInt32(truncatingIfNeeded: i),
+            ]))
+            switch sample(row: row, shape: request.batch.shape, random: &random) {
+            case .success(let s): samples.append(s)
+            case .failure(let f): failures.append(f)
+            }
+        }
+        return (samples.isEmpty ? nil : TrainingBatch(samples: samples, bucket: request.batch.bucket), failures)
+    }
+}
