@@ -17,8 +17,8 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertTrue(s1.gradCheckpoint)
         XCTAssertEqual(s1.model.freezeYEmbedder, true)
         XCTAssertEqual(s1.bucketConfig, BucketConfig.stage1)
-        XCTAssertEqual(try XCTUnwrap(s1.maskRatios).ratio(.identity), 0.8, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(s1.maskRatios).entries.first?.kind, .random)
+        XCTAssertEqual(try XCTUnwrap(s1.maskRatios).ratio(of: .identity), 0.8, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(s1.maskRatios).entries.first?.type, .random)
         XCTAssertEqual(s1.textEncoder?.modelMaxLength, 300)
 
         let s2 = try TrainingConfig.preset("stage2")
@@ -28,8 +28,8 @@ final class TrainingConfigTests: XCTestCase {
         let s3 = try TrainingConfig.preset("stage3")
         XCTAssertEqual(s3.warmupSteps, 1000)
         XCTAssertEqual(s3.bucketConfig, BucketConfig.stage3)
-        XCTAssertEqual(try XCTUnwrap(s3.maskRatios).ratio(.identity), 0.75, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(s3.maskRatios).ratio(.imageHead), 0.22)
+        XCTAssertEqual(try XCTUnwrap(s3.maskRatios).ratio(of: .identity), 0.75, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(s3.maskRatios).ratio(of: .imageHead), 0.22)
 
         let feat = try TrainingConfig.preset("stage1_feat")
         XCTAssertEqual(feat.dataset.type, .batchFeature)
@@ -38,7 +38,7 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertEqual(feat.ckptEvery, 500)
         XCTAssertEqual(feat.model.skipYEmbedder, true)
         XCTAssertTrue(feat.loadVideoFeatures && feat.loadTextFeatures)
-        XCTAssertEqual(try XCTUnwrap(feat.maskRatios).ratio(.identity), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(feat.maskRatios).ratio(of: .identity), 0.5, accuracy: 1e-12)
     }
 
     func testVAEPresetsCarryTheReferenceValues() throws {
@@ -177,7 +177,8 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertEqual(c.optimizer.lr, 3e-5)
         XCTAssertEqual(c.optimizer.eps, 1e-15)
         XCTAssertEqual(c.bucketConfig, BucketConfig.stage3)
-        XCTAssertEqual(c.maskRatios?.entries.count, 1, "mask_ratios replaces as a whole")
+        XCTAssertEqual(c.maskRatios?.entries.map(\.type), [.imageHead, .identity], "mask_ratios replaces as a whole; identity takes the rest")
+        XCTAssertEqual(c.maskRatios?.ratio(of: .identity), 0.5)
         XCTAssertThrowsError(try TrainingConfig(yaml: "base: stage9\n")) { error in
             guard case .invalidValue(let path, _, _) = error as? ConfigError else { return XCTFail("\(error)") }
             XCTAssertEqual(path, "base")
