@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "OpenSoraParity", dependencies: ["OpenSoraTraining", "OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",
-            dependencies: ["OpenSora", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["OpenSora", "OpenSoraTraining", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "bench-matmul", dependencies: ["MLXTensor"], path: "Benchmarks/MatmulThroughput"),
         .executableTarget(name: "bench-stdit3-block", dependencies: ["OpenSora"], path: "Benchmarks/STDiT3Block"),

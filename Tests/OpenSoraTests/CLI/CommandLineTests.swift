@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 @testable import OpenSora
 import XCTest
 
@@ -74,6 +77,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("Error: ") && $0.contains("/nonexistent.png") }, r.stderr)
     }
 
+    func testTrainPlotDrawsTheLogsLossCurvesIntoAnSVG() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("log.jsonl"), svg = dir.appendingPathComponent("loss.svg")
+        let lines = (1...5).map { #"{"step": \#($0), "epoch": 0, "loss": \#(1.0 / Double($0)), "lr": 0.0001, "samples_per_s": 2.0, "elapsed_s": \#($0)}"# }
+            + [#"{"step": 6, "epoch": 0, "loss": 0.1, "lr": 0.0001, "samples_per_s": 2.0, "elapsed_s": 6, "eval": {"240p": 0.3}}"#]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: log)
+        let r = try run(["train", "plot", log.path, "--out", svg.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        XCTAssertTrue(XMLParser(data: Data(text.utf8)).parse(), "well-formed SVG")
+        let polylines = text.components(separatedBy: "<polyline").dropFirst()
+        XCTAssertEqual(polylines.count, 2, "the loss and the eval-loss curves")
+        let lossPoints = polylines.first?.components(separatedBy: "points=\"").last?.prefix { $0 != "\"" }
+        XCTAssertEqual(lossPoints?.split(separator: " ").count, 6)
+        let missing = try run(["train", "plot", dir.appendingPathComponent("none.jsonl").path, "--out", svg.path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("none.jsonl"), missing.stderr)
+    }
+
     func testHelpListsTheSubcommandsAndReferenceOptionNames() throws {
         let r = try run(["generate", "--help"])
         XCTAssertEqual(r.status, 0)
@@ -83,6 +106,6 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains(option), option)
         }
         let top = try run(["--help"])
-        for sub in ["generate", "inspect", "info"] { XCTAssertTrue(top.stdout.contains(sub), sub) }
+        for sub in ["generate", "train", "inspect", "info"] { XCTAssertTrue(top.stdout.contains(sub), sub) }
     }
 }
