@@ -52,7 +52,7 @@ public final class GenerationEngine {
             guard latent.height > 0, latent.width > 0 else { throw OpenSoraError.invalidInput("image size \(request.size) is too small") }
             var events = EventRelay(handler: onEvent)
             try events.begin(.encodingText)
-            let features = try encodeText(prompts, request: request)
+            let features = try encodeText(prompts)
             let root = RandomKey(seed: request.seed)
             var produced = 0
             for batchStart in stride(from: 0, to: prompts.count, by: request.batchSize) {
@@ -99,7 +99,7 @@ public final class GenerationEngine {
     }
 
     /// Every loop's text of every prompt, encoded together (so the encoder can go before sampling).
-    func encodeText(_ prompts: [PreparedPrompt], request: GenerationRequest) throws -> TextFeatures {
+    func encodeText(_ prompts: [PreparedPrompt]) throws -> TextFeatures {
         let texts = Array(Set(prompts.flatMap(\.loopTexts))).sorted()
         let (y, mask) = try container.encode(texts)
         var byText = [String: (y: Tensor, mask: Tensor)]()

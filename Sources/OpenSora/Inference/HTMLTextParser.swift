@@ -268,8 +268,3 @@ struct HTMLTextParser {
         return String(String.UnicodeScalarView(raw[nameStart..<nameEnd])).lowercased()
     }
 }
-
-extension Unicode.Scalar {
-    /// Python's str.isspace (what `\s` matches in a str pattern): White_Space plus U+001C–U+001F.
-    var isPythonSpace: Bool { properties.isWhitespace || (0x1C...0x1F).contains(value) }
-}

@@ -14,10 +14,10 @@ enum LinearCaptionRules {
         var out = ScalarBuffer(), i = 0
         var run = (start: -1, end: -1, lastDot: -1, matchEnd: -1)
         while i < s.count {
-            guard !isSpace(s[i]) else { out.append(s[i]); i += 1; continue }
+            guard !s[i].isPythonSpace else { out.append(s[i]); i += 1; continue }
             if i >= run.end {
                 var e = i
-                while e < s.count, !isSpace(s[e]) { e += 1 }
+                while e < s.count, !s[e].isPythonSpace { e += 1 }
                 run = (i, e, -1, -1)
                 for k in stride(from: e - 1, to: i, by: -1) where s[k] == "." {
                     if let ext = prefixMatch(s, at: k + 1, of: fileExtensions) {
@@ -144,22 +144,10 @@ enum LinearCaptionRules {
         return literal.indices.allSatisfy { s[p + $0] == literal[$0] }
     }
 
-    /// Python's \w: letters and numbers of any script, and "_".
-    static func isWord(_ u: Unicode.Scalar) -> Bool {
-        switch u.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .decimalNumber, .letterNumber, .otherNumber: return true
-        default: return u == "_"
-        }
-    }
-
     /// Python's \b: \w on exactly one side (outside the string counts as non-\w).
     static func isBoundary(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
-        (i > 0 && isWord(s[i - 1])) != (i < s.count && isWord(s[i]))
+        (i > 0 && s[i - 1].isPythonWord) != (i < s.count && s[i].isPythonWord)
     }
-
-    /// Python's \s (str.isspace).
-    static func isSpace(_ u: Unicode.Scalar) -> Bool { u.properties.isWhitespace || (0x1C...0x1F).contains(u.value) }
 
     /// `[a-zA-Z0-9.\-]`
     static func isHostChar(_ u: Unicode.Scalar) -> Bool {
@@ -167,19 +155,5 @@ enum LinearCaptionRules {
     }
 
     /// `[\w/-]`
-    static func isPathChar(_ u: Unicode.Scalar) -> Bool { isWord(u) || u == "/" || u == "-" }
-}
-
-/// Text built one scalar at a time as UTF-8 bytes: linear, where appending to a String's scalar
-/// view was measured to slow down with the string's length (132 s for a 1 MB prompt).
-struct ScalarBuffer {
-    private(set) var bytes = [UInt8]()
-
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
-
-    mutating func append(_ u: Unicode.Scalar) { UTF8.encode(u) { bytes.append($0) } }
-
-    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    static func isPathChar(_ u: Unicode.Scalar) -> Bool { u.isPythonWord || u == "/" || u == "-" }
 }

@@ -26,7 +26,7 @@ public struct MemoryEstimate: Equatable, Sendable, CustomStringConvertible {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
         let units: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40]
         let (digits, scale) = t.last.flatMap { units[$0] }.map { (String(t.dropLast()), $0) } ?? (t, 1)
-        guard let v = Double(digits.hasSuffix("I") ? String(digits.dropLast()) : digits), v.isFinite, v > 0 else { return nil }
+        guard let v = Double(digits), v.isFinite, v > 0 else { return nil }
         return Int(exactly: (v * scale).rounded()) ?? nil
     }
 

@@ -114,8 +114,8 @@ extension String {
     /// Python's str.strip(): Unicode whitespace at both ends.
     func trimmingPythonWhitespace() -> String {
         var scalars = Substring.UnicodeScalarView(unicodeScalars)
-        while let f = scalars.first, f.properties.isWhitespace || (0x1C...0x1F).contains(f.value) { scalars.removeFirst() }
-        while let l = scalars.last, l.properties.isWhitespace || (0x1C...0x1F).contains(l.value) { scalars.removeLast() }
+        while let f = scalars.first, f.isPythonSpace { scalars.removeFirst() }
+        while let l = scalars.last, l.isPythonSpace { scalars.removeLast() }
         return String(scalars)
     }
 

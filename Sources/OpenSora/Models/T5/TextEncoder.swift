@@ -61,9 +61,4 @@ public final class TextEncoder {
         model = nil
         Runtime.clearCache()
     }
-
-    /// The unconditional caption for guidance: STDiT3's learned `y_embedding` [L, C], repeated.
-    public static func nullEmbedding(_ nullCaption: Tensor, count: Int) -> Tensor {
-        nullCaption.expandedDims(0).expandedDims(0).tiled([count, 1, 1, 1])
-    }
 }
