@@ -39,11 +39,16 @@ public final class EMA {
     /// Restores the state saved by `save(to:)`, checking names and shapes against `parameters`;
     /// on any error nothing changes.
     public func load(from path: String, parameters: [String: Tensor]) throws {
-        let file = try StateFile(loading: path, format: Self.format)
+        try load(state: Safetensors.load(path), source: path, parameters: parameters)
+    }
+
+    /// `load(from:parameters:)` from a state already in memory (`source` names it in errors).
+    public func load(state: SafetensorsFile, source: String, parameters: [String: Tensor]) throws {
+        let file = try StateFile(file: state, source: source, format: Self.format)
         let d = try file.float("decay")
         let text = file.file.metadata["excluded"]
         guard let names = text.flatMap({ try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }) else {
-            throw OptimizerStateError.badMetadata(path: path, key: "excluded", found: text, accepted: "a JSON list of names")
+            throw OptimizerStateError.badMetadata(path: source, key: "excluded", found: text, accepted: "a JSON list of names")
         }
         let tensors = try file.tensors(prefixes: [""], matching: parameters)[0]
         try Tensor.eval(Array(tensors.values))

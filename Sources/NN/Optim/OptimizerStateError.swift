@@ -23,8 +23,12 @@ struct StateFile {
     let file: SafetensorsFile
 
     init(loading path: String, format: String) throws {
-        self.path = path
-        file = try Safetensors.load(path)
+        try self.init(file: Safetensors.load(path), source: path, format: format)
+    }
+
+    init(file: SafetensorsFile, source: String, format: String) throws {
+        self.path = source
+        self.file = file
         let found = file.metadata["format"]
         guard found == format else { throw OptimizerStateError.badMetadata(path: path, key: "format", found: found, accepted: "'\(format)'") }
     }

@@ -27,14 +27,8 @@ public struct ModelBundle {
         let denoiser = try STDiT3(stdit, key: keys[0])
         try denoiser.update(parameters: ["y_embedder.y_embedding": Tensor.normal([300, stdit.captionChannels], key: keys[1]) * 0.2])
         let vae = try VideoVAE(.tiny, key: keys[2])
-        guard let spiece = Bundle.module.url(forResource: "tiny-spiece", withExtension: "model", subdirectory: "Resources") else {
-            throw CheckpointError.notFound(path: "Resources/tiny-spiece.model", accepted: "the bundled tokenizer model")
-        }
-        return ModelBundle(
-            makeTextEncoder: {
-                TextEncoder(tokenizer: try T5Tokenizer(contentsOf: spiece.path), model: try T5EncoderModel(.tiny, key: keys[3]),
-                            maxLength: 300)
-            }, denoiser: denoiser, vae: vae, description: "tiny random-weight preset")
+        return ModelBundle(makeTextEncoder: { try TextEncoder.tiny(key: keys[3]) }, denoiser: denoiser, vae: vae,
+                           description: "tiny random-weight preset")
     }
 
     /// The official checkpoints: `stdit` (folder with config.json + weights, or a file), `vae`
@@ -48,7 +42,7 @@ public struct ModelBundle {
     }
 
     /// STDiT3 from a checkpoint, configured by the folder's config.json when it has one (else XL/2).
-    static func loadDenoiser(at path: String, dtype: DType) throws -> STDiT3 {
+    public static func loadDenoiser(at path: String, dtype: DType) throws -> STDiT3 {
         let configPath = URL(fileURLWithPath: path).appendingPathComponent("config.json").path
         var config = STDiT3Config.xl2
         if FileManager.default.fileExists(atPath: configPath) { config = try ModelFolder.config(STDiT3Config.self, at: configPath) }
@@ -58,7 +52,7 @@ public struct ModelBundle {
     }
 
     /// The video VAE from a checkpoint; one without the normalisation buffers gets the released constants.
-    static func loadVAE(at path: String, config: VideoVAEConfig, dtype: DType) throws -> VideoVAE {
+    public static func loadVAE(at path: String, config: VideoVAEConfig, dtype: DType) throws -> VideoVAE {
         let vae = try VideoVAE(config, key: RandomKey(seed: 0))  // every parameter is replaced by the strict load
         var weights = try ModelFolder.tensors(at: path)
         for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }

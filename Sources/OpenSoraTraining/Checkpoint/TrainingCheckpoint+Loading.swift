@@ -47,7 +47,11 @@ extension TrainingCheckpoint {
             progress: try decode(TrainingProgress.self, .progress), model: try tensors(.model),
             ema: path(.ema) == nil ? nil : try tensors(.ema), optimizer: path(.optimizer) == nil ? nil : try tensors(.optimizer),
             sampler: path(.sampler) == nil ? nil : try decode(BatchSamplerState.self, .sampler),
-            rng: try decode(RNGStates.self, .rng), config: config)
+            rng: try decode(RNGStates.self, .rng), config: config,
+            modelConfig: try path(.modelConfig).map { p in
+                guard let data = FileManager.default.contents(atPath: p) else { throw TrainingCheckpointError.unreadable(path: p) }
+                return data
+            })
         guard checkpoint.progress.checkpointName.description == name || CheckpointName(name) == nil else {
             throw TrainingCheckpointError.badContent(checkpoint: name, file: File.progress.rawValue,
                                              reason: "says \(checkpoint.progress.checkpointName), the folder's name differs")

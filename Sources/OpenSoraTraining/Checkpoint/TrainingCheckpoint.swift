@@ -15,6 +15,8 @@ public struct TrainingCheckpoint {
         case progress = "running_states.json"
         case rng = "rng.json"
         case config = "config.yaml"
+        /// The trained model's own config (STDiT3Config or VideoVAEConfig JSON), so the folder loads as a model.
+        case modelConfig = "config.json"
     }
 
     public var progress: TrainingProgress
@@ -27,11 +29,13 @@ public struct TrainingCheckpoint {
     public var sampler: BatchSamplerState?
     public var rng: RNGStates
     public var config: TrainingConfig
+    /// `config.json` of the trained model.
+    public var modelConfig: Data?
 
     public init(progress: TrainingProgress, model: SafetensorsFile, ema: SafetensorsFile? = nil, optimizer: SafetensorsFile? = nil,
-                sampler: BatchSamplerState? = nil, rng: RNGStates = RNGStates(), config: TrainingConfig) {
+                sampler: BatchSamplerState? = nil, rng: RNGStates = RNGStates(), config: TrainingConfig, modelConfig: Data? = nil) {
         (self.progress, self.model, self.ema, self.optimizer) = (progress, model, ema, optimizer)
-        (self.sampler, self.rng, self.config) = (sampler, rng, config)
+        (self.sampler, self.rng, self.config, self.modelConfig) = (sampler, rng, config, modelConfig)
     }
 
     /// Writes `experiment/epoch{E}-global_step{S}`: every file into a temporary folder beside it, the manifest
@@ -79,6 +83,10 @@ public struct TrainingCheckpoint {
         try done(.rng)
         try Data(config.yamlText().utf8).write(to: URL(fileURLWithPath: path(.config)))
         try done(.config)
+        if let modelConfig {
+            try modelConfig.write(to: URL(fileURLWithPath: path(.modelConfig)))
+            try done(.modelConfig)
+        }
         let manifest = try CheckpointManifest(folder: folder, files: written)
         try json.encode(manifest).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(CheckpointManifest.fileName)))
     }

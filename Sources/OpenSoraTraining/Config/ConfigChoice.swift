@@ -53,5 +53,22 @@ public enum TimestepSampleMethod: String, ConfigChoice {
 /// `model.type`.
 public enum TrainedModelType: String, ConfigChoice {
     case stdit3XL2 = "STDiT3-XL/2"
+    /// Added: the tiny STDiT3 of the tests and the shipped default model (hidden 64, depth 2); its size
+    /// keys (`model.hidden_size`, `depth`, `num_heads`) may be overridden.
+    case stdit3Tiny = "STDiT3-tiny"
     case videoAutoencoderPipeline = "VideoAutoencoderPipeline"
+    /// Added: the tiny VAE pipeline (VideoVAEConfig.tiny) of the tests and the shipped default model.
+    case videoAutoencoderPipelineTiny = "VideoAutoencoderPipeline-tiny"
+}
+
+/// `vae.type` of diffusion training: the released v1.2 pipeline, or (added) the tiny one.
+public enum FrozenVAEType: String, ConfigChoice {
+    case openSoraV1_2 = "OpenSoraVAE_V1_2"
+    case tiny
+}
+
+/// `text_encoder.type`: T5 from a folder, or (added) the tiny T5 with the bundled tokenizer.
+public enum TextEncoderType: String, ConfigChoice {
+    case t5
+    case tiny
 }

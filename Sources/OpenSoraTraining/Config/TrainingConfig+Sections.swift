@@ -52,6 +52,10 @@ extension TrainingConfig {
         public var calLoss: Bool?
         public var vae2D: Pretrained?
         public var vaeTemporal: Pretrained?
+        /// Added (STDiT3-tiny only): the width, depth and head count of the small model.
+        public var hiddenSize: Int?
+        public var depth: Int?
+        public var numHeads: Int?
 
         public init() {}
 
@@ -60,14 +64,16 @@ extension TrainingConfig {
             case enableLayernormKernel = "enable_layernorm_kernel", freezeYEmbedder = "freeze_y_embedder"
             case skipYEmbedder = "skip_y_embedder", onlyTrainTemporal = "only_train_temporal", freezeVAE2D = "freeze_vae_2d"
             case calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
+            case hiddenSize = "hidden_size", depth, numHeads = "num_heads"
         }
     }
 
     /// `vae = dict(...)`: the frozen encoder of diffusion training. The configs' internal path
     /// (`/mnt/jfs/...`) is replaced by the released weights' name (spec/training.md §14.14).
     public struct VAE: Codable, Equatable, Sendable {
-        public var type = "OpenSoraVAE_V1_2"
-        public var fromPretrained: String? = "hpcai-tech/OpenSora-VAE-v1.2"
+        public var type: FrozenVAEType = .openSoraV1_2
+        /// The weights (a folder or file); required for OpenSoraVAE_V1_2, optional for tiny (else drawn from the seed).
+        public var fromPretrained: String?
         public var microFrameSize = 17
         public var microBatchSize = 4
 
@@ -80,8 +86,9 @@ extension TrainingConfig {
 
     /// `text_encoder = dict(...)`.
     public struct TextEncoder: Codable, Equatable, Sendable {
-        public var type = "t5"
-        public var fromPretrained = "DeepFloyd/t5-v1_1-xxl"
+        public var type: TextEncoderType = .t5
+        /// A T5 folder (`type: t5`); `type: tiny` needs none.
+        public var fromPretrained: String?
         public var modelMaxLength = 300
         public var shardformer: Bool?
         public var localFilesOnly: Bool?

@@ -23,6 +23,17 @@ extension TrainingConfig {
         guard gradClip >= 0 else { throw ConfigError.invalidValue(path: "grad_clip", value: "\(gradClip)", accepted: "a number ≥ 0 (0 = off)") }
         if let d = emaDecay { try within(d, 0...1, "ema_decay") }
         try atLeast(epochs, 1, "epochs")
+        if let m = maxSteps { try atLeast(m, 1, "max_steps") }
+        for (value, key) in [(model.hiddenSize, "hidden_size"), (model.depth, "depth"), (model.numHeads, "num_heads")] {
+            guard let value else { continue }
+            try atLeast(value, 1, "model.\(key)")
+            guard model.type == .stdit3Tiny else {
+                throw ConfigError.invalidValue(path: "model.\(key)", value: "\(value)", accepted: "only with model.type STDiT3-tiny")
+            }
+        }
+        if let h = model.hiddenSize, h % (model.numHeads ?? 4) != 0 {
+            throw ConfigError.invalidValue(path: "model.hidden_size", value: "\(h)", accepted: "a multiple of model.num_heads")
+        }
         try atLeast(logEvery, 1, "log_every")
         try atLeast(ckptEvery, 0, "ckpt_every")
         try atLeast(evalEvery, 0, "eval_every")

@@ -37,11 +37,18 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// nil = no EMA (the VAE trainer keeps none).
     public var emaDecay: Double? = 0.9999
     public var epochs = 1000
+    /// Added: stop after this many optimizer steps in all (tiny runs, recipes); nil = run every epoch.
+    public var maxSteps: Int?
     public var logEvery = 1
     /// 0 = never.
     public var ckptEvery = 0
     /// Added: eval-loss cadence in steps; 0 = never.
     public var evalEvery = 0
+    /// eval_loss.py's bucket list (batch sizes only); nil = the training `bucket_config` (trainer) or the
+    /// eval_loss.py table (`opensora eval loss`).
+    public var evalBucketConfig: BucketConfig?
+    /// eval_loss.py's `num_eval_timesteps`.
+    public var numEvalTimesteps = 10
     /// Per-GPU batch size of the VAE trainer (the diffusion trainer's come from the buckets).
     public var batchSize: Int?
     /// Added: micro-batches per optimizer step.
@@ -64,7 +71,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         case loadVideoFeatures = "load_video_features", loadTextFeatures = "load_text_features", vaeOutChannels = "vae_out_channels"
         case textEncoderModelMaxLength = "text_encoder_model_max_length", textEncoderOutputDim = "text_encoder_output_dim"
         case vaeLoss = "vae_loss", optimizer, warmupSteps = "warmup_steps", gradClip = "grad_clip", emaDecay = "ema_decay"
-        case epochs, logEvery = "log_every", ckptEvery = "ckpt_every", evalEvery = "eval_every", batchSize = "batch_size"
+        case epochs, maxSteps = "max_steps", logEvery = "log_every", ckptEvery = "ckpt_every", evalEvery = "eval_every"
+        case evalBucketConfig = "eval_bucket_config", numEvalTimesteps = "num_eval_timesteps", batchSize = "batch_size"
         case gradAccumulationSteps = "grad_accumulation_steps", seed, outputs, wandb, load
         case startFromScratch = "start_from_scratch", keepLastCheckpoints = "keep_last_checkpoints"
     }

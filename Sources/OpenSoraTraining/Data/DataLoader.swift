@@ -13,6 +13,8 @@ public final class DataLoader {
     private let warn: @Sendable (String) -> Void
     private var position = 0
     private var done = false
+    /// Requests consumed so far, skipped batches included: where a resumed sampler continues.
+    public private(set) var consumed = 0
 
     struct Outcome: Sendable {
         var batch: TrainingBatch?
@@ -59,9 +61,13 @@ public final class DataLoader {
     }
 
     private func fetch() throws -> Outcome? {
-        if let prefetcher { return try prefetcher.next() }
+        if let prefetcher {
+            let outcome = try prefetcher.next()
+            if outcome != nil { consumed += 1 }
+            return outcome
+        }
         guard requests.indices.contains(position) else { return nil }
-        defer { position += 1 }
+        defer { position += 1; consumed += 1 }
         let (batch, failures) = dataset.read(requests[position])
         return Outcome(batch: batch, failures: failures)
     }

@@ -10,6 +10,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case empty(source: String)
     /// Every row of the dataset failed to read, with the report of why.
     case noReadableRows(DatasetReport)
+    /// A precomputed-feature folder (`opensora train extract`) that is missing, unfinished or inconsistent.
+    case featureCache(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
         case .invalidValue(let s, let l, let c, let v, let e): "\(s):\(l): column \(c) = '\(v)', expected \(e)"
         case .empty(let s): "\(s): no data rows"
         case .noReadableRows(let r): "every row of the dataset failed to read: \(r)"
+        case .featureCache(let p, let r): "feature cache \(p): \(r)"
         }
     }
 }

@@ -14,14 +14,20 @@ public struct TrainingLogEntry: Codable, Equatable, Sendable {
     public var elapsedSeconds: Double
     /// Eval losses by name (e.g. per resolution), when this step ran an evaluation.
     public var evalLosses: [String: Double]?
+    /// Global L2 norm of the gradient before clipping.
+    public var gradNorm: Double?
+    /// Dataset rows skipped so far in this session (missing, corrupt or too short), when any were.
+    public var skippedSamples: Int?
 
     public init(step: Int, epoch: Int, loss: Double, lr: Double, samplesPerSecond: Double, elapsedSeconds: Double,
-                evalLosses: [String: Double]? = nil) {
+                evalLosses: [String: Double]? = nil, gradNorm: Double? = nil, skippedSamples: Int? = nil) {
         (self.step, self.epoch, self.loss, self.lr) = (step, epoch, loss, lr)
         (self.samplesPerSecond, self.elapsedSeconds, self.evalLosses) = (samplesPerSecond, elapsedSeconds, evalLosses)
+        (self.gradNorm, self.skippedSamples) = (gradNorm, skippedSamples)
     }
 
     enum CodingKeys: String, CodingKey {
         case step, epoch, loss, lr, samplesPerSecond = "samples_per_s", elapsedSeconds = "elapsed_s", evalLosses = "eval"
+        case gradNorm = "grad_norm", skippedSamples = "skipped"
     }
 }

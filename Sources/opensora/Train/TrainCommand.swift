@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// `opensora train …`: the diffusion trainer's commands. The training loop itself is still to come;
-/// `plot` reads the JSONL step log every run writes.
+/// `opensora train …`: the diffusion trainer (`train CONFIG.yaml` runs it), the feature cache and the loss plot.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Training tools (the training loop is not built yet; see the issues).",
-        subcommands: [TrainPlotCommand.self]
+        abstract: "Train STDiT3 (`opensora train CONFIG.yaml`), precompute features, plot a run's loss.",
+        subcommands: [TrainRunCommand.self, TrainExtractCommand.self, TrainPlotCommand.self],
+        defaultSubcommand: TrainRunCommand.self
     )
 }

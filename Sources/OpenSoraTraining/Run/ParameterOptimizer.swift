@@ -1,0 +1,122 @@
+// Reference: train.py@v1.2.0 (HybridAdam in AdamW mode over fp32 master weights, LinearWarmupLR, clip_grad_norm at
+// grad_clip, update_ema from the fp32 master after every step); spec/training.md §9.
+import MLXTensor
+import NN
+
+/// One module's optimisation, shared by both trainers: float32 master weights (the module computes in its
+/// own dtype), gradients averaged over micro-batches, global-norm clipping, AdamW at the warm-up rate, EMA.
+public final class ParameterOptimizer {
+    public let module: Module
+    /// Every parameter of the module in float32; AdamW updates the trainable ones.
+    public private(set) var master: [String: Tensor]
+    public let trainablePaths: [String]
+    public let adamw: AdamW
+    public let schedule: WarmupSchedule
+    public let gradClip: Float
+    public let ema: EMA?
+    public let computeDType: DType
+
+    /// What one optimizer step did.
+    public struct Step: Sendable, Equatable {
+        /// Mean of the micro-batch losses.
+        public var loss: Double
+        /// Global L2 norm of the averaged gradient, before clipping.
+        public var gradNorm: Double
+        public var learningRate: Double
+    }
+
+    public init(module: Module, config: TrainingConfig, computeDType: DType) throws {
+        self.module = module
+        self.computeDType = computeDType
+        let master = Dictionary(module.namedParameters().map { ($0.0, $0.1.asType(.float32)) }, uniquingKeysWith: { a, _ in a })
+        self.master = master
+        trainablePaths = module.trainableParameters().map(\.0)
+        guard !trainablePaths.isEmpty else { throw TrainingError.nothingToTrain(module: "\(type(of: module))") }
+        let o = config.optimizer
+        adamw = AdamW(learningRate: Float(o.lr), betas: (Float(o.betas[0]), Float(o.betas[1])), eps: Float(o.eps),
+                      weightDecay: Float(o.weightDecay))
+        schedule = WarmupSchedule(baseLearningRate: Float(o.lr), warmupSteps: config.warmupSteps ?? 0)
+        gradClip = Float(config.gradClip)
+        ema = config.emaDecay.map { EMA(parameters: master, decay: Float($0)) }
+        try Tensor.eval(Array(master.values))
+        try syncModule()
+    }
+
+    /// Optimizer steps completed.
+    public var completedSteps: Int { adamw.step }
+
+    /// One step: `loss(i)` for each micro-batch i (it reads the module's parameters), gradients averaged.
+    public func step(microBatches: Int, loss: (Int) throws -> Tensor) throws -> Step {
+        var sum = [String: Tensor](), lossSum = 0.0
+        for i in 0..<microBatches {
+            let (value, grads) = try module.valueAndGrad { try loss(i) }
+            let g32 = grads.mapValues { $0.asType(.float32) }
+            for (path, g) in g32 { sum[path] = sum[path].map { $0 + g } ?? g }
+            try Tensor.eval([value] + Array(sum.values))
+            lossSum += Double(try value.asType(.float32).item() as Float)
+        }
+        let scale = 1 / Float(microBatches)
+        let averaged = microBatches == 1 ? sum : sum.mapValues { $0 * scale }
+        let (clipped, norm) = try clipGradientNorm(averaged, maxNorm: gradClip > 0 ? gradClip : .infinity)
+        let lr = schedule.learningRate(afterSteps: adamw.step)
+        adamw.learningRate = lr
+        let trainable = Dictionary(uniqueKeysWithValues: trainablePaths.map { ($0, master[$0]!) })
+        for (path, p) in try adamw.update(parameters: trainable, grads: clipped) { master[path] = p }
+        try ema?.update(with: trainable.keys.reduce(into: [:]) { $0[$1] = master[$1] })
+        try syncModule()
+        return Step(loss: lossSum / Double(microBatches), gradNorm: Double(norm), learningRate: Double(lr))
+    }
+
+    /// The module's parameters from the master copy, in the compute dtype.
+    func syncModule() throws {
+        try module.update(parameters: master.mapValues { $0.asType(computeDType) })
+    }
+
+    // MARK: state
+
+    /// Every parameter in float32 under the official names and PyTorch layouts: the checkpoint's model file,
+    /// which `loadWeights` (and so `generate --ckpt-path`) reads like a released checkpoint.
+    public func modelState() -> SafetensorsFile { SafetensorsFile(tensors: pyTorchLayout(master), metadata: ["format": "pt"]) }
+
+    /// The EMA state with its tensors in PyTorch layouts (loadable as model weights too).
+    public func emaState() throws -> SafetensorsFile? {
+        guard let state = try ema?.state() else { return nil }
+        return SafetensorsFile(tensors: pyTorchLayout(state.tensors), metadata: state.metadata)
+    }
+
+    func pyTorchLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
+        let layouts = module.parameterLayouts()
+        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].toPyTorch($1.value) }
+    }
+
+    func ownLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
+        let layouts = module.parameterLayouts()
+        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].fromPyTorch($1.value) }
+    }
+
+    /// Restores the weights (every parameter, strictly) and, when given, the optimizer and EMA state files.
+    public func restore(model: SafetensorsFile, optimizerPath: String?, emaPath: String?) throws {
+        var restored = [String: Tensor]()
+        let weights = ownLayout(model.tensors)
+        for (path, current) in master {
+            guard let t = weights[path] else { throw TrainingError.checkpointMismatch(what: "model", key: path, reason: "missing") }
+            guard t.shape == current.shape else {
+                throw TrainingError.checkpointMismatch(what: "model", key: path, reason: "shape \(t.shape), the model has \(current.shape)")
+            }
+            restored[path] = t.asType(.float32)
+        }
+        if let extra = model.tensors.keys.first(where: { master[$0] == nil }) {
+            throw TrainingError.checkpointMismatch(what: "model", key: extra, reason: "not a parameter of this model")
+        }
+        try Tensor.eval(Array(restored.values))
+        let trainable = Dictionary(uniqueKeysWithValues: trainablePaths.map { ($0, restored[$0]!) })
+        if let optimizerPath { try adamw.load(from: optimizerPath, parameters: trainable) }
+        if let emaPath, let ema {
+            let state = try Safetensors.load(emaPath)
+            try ema.load(state: SafetensorsFile(tensors: ownLayout(state.tensors), metadata: state.metadata), source: emaPath,
+                         parameters: restored)
+        }
+        master = restored
+        try syncModule()
+    }
+}

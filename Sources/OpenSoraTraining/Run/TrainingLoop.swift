@@ -1,0 +1,136 @@
+// Reference: train.py@v1.2.0 (epoch loop from start_epoch/start_step, `(global_step + 1) % ckpt_every == 0` saves,
+// `--load` and `--start-from-scratch`), train_vae.py@v1.2.0 (the same loop); spec/training.md §2 step 11–12, §10.
+import Foundation
+import MLXTensor
+
+/// The loop both trainers run: epochs of batches, grouped `grad_accumulation_steps` per optimizer step, a JSONL
+/// line per step, atomic checkpoints every `ckpt_every` steps and at the end, and exact resume from any of them.
+public final class TrainingLoop<Task: TrainingTask> {
+    public struct Options {
+        /// The run's folder; nil creates the next `{outputs}/NNN-{model}` one (a resume uses the checkpoint's).
+        public var experiment: String?
+        /// A checkpoint folder, or an experiment folder (its newest complete checkpoint), to continue from.
+        public var resume: String?
+        /// Called after every step with its log entry (the terminal line).
+        public var onStep: (TrainingLogEntry) -> Void
+        /// Notices: resume, checkpoints written, dataset warnings summary.
+        public var onMessage: (String) -> Void
+
+        public init(experiment: String? = nil, resume: String? = nil, onStep: @escaping (TrainingLogEntry) -> Void = { _ in },
+                    onMessage: @escaping (String) -> Void = { _ in }) {
+            (self.experiment, self.resume, self.onStep, self.onMessage) = (experiment, resume, onStep, onMessage)
+        }
+    }
+
+    /// How a run ended.
+    public struct Summary: Sendable {
+        public var experiment: String
+        public var completedSteps: Int
+        public var lastCheckpoint: String?
+        public var skippedSamples: Int
+    }
+
+    public let task: Task
+    public let options: Options
+    public private(set) var experiment = ""
+
+    public init(task: Task, options: Options) {
+        self.task = task
+        self.options = options
+    }
+
+    var config: TrainingConfig { task.config }
+
+    public func run() throws -> Summary {
+        var progress = TrainingProgress(epoch: 0, step: 0, globalStep: 0)
+        if let resume = options.resume {
+            let folder = try Self.checkpointFolder(resume)
+            let loaded = try TrainingCheckpoint.load(from: folder)
+            try task.optimizer.restore(model: loaded.checkpoint.model, optimizerPath: loaded.path(.optimizer),
+                                       emaPath: loaded.path(.ema))
+            experiment = options.experiment ?? (folder as NSString).deletingLastPathComponent
+            if config.startFromScratch {
+                options.onMessage("loaded weights and optimizer from \(folder); starting from step 0 (start_from_scratch)")
+            } else {
+                progress = loaded.checkpoint.progress
+                if let s = loaded.checkpoint.sampler { (progress.epoch, progress.step) = (s.epoch, s.position) }
+                options.onMessage("resumed from \(folder) at step \(progress.globalStep) (epoch \(progress.epoch), batch \(progress.step))")
+            }
+        } else if let given = options.experiment {
+            experiment = given
+            try FileManager.default.createDirectory(atPath: given, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(config.yamlText().utf8), to: (given as NSString).appendingPathComponent("config.yaml"), durable: true)
+        } else {
+            experiment = try ExperimentFolder.create(for: config)
+        }
+        guard task.optimizer.completedSteps == progress.globalStep || config.startFromScratch else {
+            throw TrainingError.checkpointMismatch(what: "optimizer", key: "step",
+                                                   reason: "\(task.optimizer.completedSteps), the progress says \(progress.globalStep)")
+        }
+        let log = try TrainingLog(path: (experiment as NSString).appendingPathComponent("log.jsonl"), resumingAfter: progress.globalStep)
+        let accumulation = config.gradAccumulationSteps
+        let perEpoch = max(1, try task.batchCount(epoch: progress.epoch) / accumulation)
+        let total = config.maxSteps ?? perEpoch * config.epochs
+        let clock = ContinuousClock(), start = clock.now
+        var lastCheckpoint: String?, skipped = 0, samples = 0, savedAt = progress.globalStep
+
+        func save() throws {
+            let checkpoint = TrainingCheckpoint(
+                progress: progress, model: task.optimizer.modelState(), ema: try task.optimizer.emaState(),
+                optimizer: task.optimizer.adamw.state(), sampler: BatchSamplerState(epoch: progress.epoch, position: progress.step),
+                rng: RNGStates(keys: ["run": .init(seed: config.seed, counter: UInt64(progress.globalStep))]),
+                config: config, modelConfig: try task.modelConfigJSON())
+            lastCheckpoint = try checkpoint.save(in: experiment, keepLast: config.keepLastCheckpoints)
+            savedAt = progress.globalStep
+            options.onMessage("saved \(lastCheckpoint!)")
+        }
+
+        training: for epoch in progress.epoch..<config.epochs {
+            if epoch != progress.epoch { (progress.epoch, progress.step) = (epoch, 0) }
+            let source = try task.batches(epoch: epoch, from: progress.step)
+            defer { source.stop() }
+            let startPosition = progress.step
+            while progress.globalStep < total {
+                var group = [Task.Batch]()
+                while group.count < accumulation, let batch = try source.next() { group.append(batch) }
+                if group.isEmpty { break }
+                let step = progress.globalStep
+                let result = try task.optimizer.step(microBatches: group.count) { try task.loss(of: group[$0], step: step, micro: $0) }
+                guard result.loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, loss: result.loss) }
+                progress.globalStep += 1
+                progress.step = startPosition + source.consumed()
+                samples += group.reduce(0) { $0 + task.sampleCount(of: $1) }
+                skipped = source.skipped()
+                let elapsed = (clock.now - start).seconds
+                var entry = TrainingLogEntry(step: progress.globalStep, epoch: epoch, loss: result.loss, lr: result.learningRate,
+                                             samplesPerSecond: Double(samples) / max(elapsed, 1e-9), elapsedSeconds: elapsed,
+                                             gradNorm: result.gradNorm, skippedSamples: skipped > 0 ? skipped : nil)
+                if config.evalEvery > 0, progress.globalStep % config.evalEvery == 0 {
+                    entry.evalLosses = try task.evaluate(afterStep: progress.globalStep)
+                }
+                try log.append(entry)
+                options.onStep(entry)
+                if config.ckptEvery > 0, progress.globalStep % config.ckptEvery == 0 { try save() }
+            }
+            if progress.globalStep >= total { break training }
+        }
+        if progress.globalStep == 0 { throw TrainingError.noBatches(reason: "the dataset gave no batch for epoch \(progress.epoch)") }
+        if savedAt != progress.globalStep { try save() }
+        if skipped > 0 { options.onMessage("skipped \(skipped) unreadable sample(s); see the warnings above") }
+        return Summary(experiment: experiment, completedSteps: progress.globalStep, lastCheckpoint: lastCheckpoint ?? TrainingCheckpoint.latest(in: experiment),
+                       skippedSamples: skipped)
+    }
+
+    /// `path` itself when it is a checkpoint folder, else the newest complete checkpoint inside it.
+    static func checkpointFolder(_ path: String) throws -> String {
+        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(CheckpointManifest.fileName)) { return path }
+        guard let latest = TrainingCheckpoint.latest(in: path) else {
+            throw TrainingCheckpointError.noCheckpoint(folder: path)
+        }
+        return latest
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

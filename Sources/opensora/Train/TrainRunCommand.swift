@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import OpenSoraTraining
+
+/// `opensora train CONFIG.yaml`: the diffusion trainer (scripts/train.py).
+struct TrainRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train STDiT3 with the rectified-flow loss from a run config (the default subcommand of `train`).")
+
+    @OptionGroup var options: TrainingConfigOptions
+
+    @Option(name: [.customLong("resume"), .customLong("load")],
+            help: "A checkpoint folder, or an experiment folder (its newest complete checkpoint), to continue exactly.")
+    var resume: String?
+
+    @Option(help: "The experiment folder to write (default: the next {outputs}/NNN-{model}).")
+    var experiment: String?
+
+    func run() throws {
+        let config = try options.load()
+        let trainer = try DiffusionTrainer(config: config)
+        try TrainingSession.run(trainer, resume: resume, experiment: experiment, started: trainer.models.initialization)
+    }
+}
+
+/// Runs a trainer through the shared loop with the terminal attached (both `train` and `train-vae`).
+enum TrainingSession {
+    static func run<Task: TrainingTask>(_ task: Task, resume: String?, experiment: String?, started: String) throws {
+        let perEpoch = max(1, try task.batchCount(epoch: 0) / task.config.gradAccumulationSteps)
+        let terminal = TrainingTerminal(totalSteps: task.config.maxSteps ?? perEpoch * task.config.epochs, logEvery: task.config.logEvery)
+        terminal.message("model: \(started); \(task.optimizer.trainablePaths.count) trainable tensors")
+        let loop = TrainingLoop(task: task, options: .init(experiment: experiment, resume: resume, onStep: terminal.step,
+                                                           onMessage: terminal.message))
+        let summary = try loop.run()
+        terminal.message("done: \(summary.completedSteps) steps in \(summary.experiment)"
+                         + (summary.lastCheckpoint.map { "; last checkpoint \($0)" } ?? ""))
+        print(summary.lastCheckpoint ?? summary.experiment)
+    }
+}
