@@ -15,10 +15,13 @@ public final class TrainingLoop<Task: TrainingTask> {
         public var onStep: (TrainingLogEntry) -> Void
         /// Notices: resume, checkpoints written, dataset warnings summary.
         public var onMessage: (String) -> Void
+        /// Called after each file of a checkpoint is written, before the folder is renamed into place (tests).
+        public var onCheckpointFile: ((String) throws -> Void)?
 
         public init(experiment: String? = nil, resume: String? = nil, onStep: @escaping (TrainingLogEntry) -> Void = { _ in },
-                    onMessage: @escaping (String) -> Void = { _ in }) {
+                    onMessage: @escaping (String) -> Void = { _ in }, onCheckpointFile: ((String) throws -> Void)? = nil) {
             (self.experiment, self.resume, self.onStep, self.onMessage) = (experiment, resume, onStep, onMessage)
+            self.onCheckpointFile = onCheckpointFile
         }
     }
 
@@ -80,7 +83,7 @@ public final class TrainingLoop<Task: TrainingTask> {
                 optimizer: task.optimizer.adamw.state(), sampler: BatchSamplerState(epoch: progress.epoch, position: progress.step),
                 rng: RNGStates(keys: ["run": .init(seed: config.seed, counter: UInt64(progress.globalStep))]),
                 config: config, modelConfig: try task.modelConfigJSON())
-            lastCheckpoint = try checkpoint.save(in: experiment, keepLast: config.keepLastCheckpoints)
+            lastCheckpoint = try checkpoint.save(in: experiment, keepLast: config.keepLastCheckpoints, afterFile: options.onCheckpointFile)
             savedAt = progress.globalStep
             options.onMessage("saved \(lastCheckpoint!)")
         }

@@ -98,7 +98,7 @@ public struct TemporalVAEConfig: ModelConfig {
 }
 
 /// The stacked video VAE (VideoAutoencoderPipeline as OpenSoraVAE_V1_2 builds it).
-public struct VideoVAEConfig: Equatable, Sendable {
+public struct VideoVAEConfig: ModelConfig {
     public var spatial = SpatialVAEConfig.sdxl
     public var temporal = TemporalVAEConfig.sd
     /// Pixel frames per independently encoded temporal clip (nil: the whole video is one clip).

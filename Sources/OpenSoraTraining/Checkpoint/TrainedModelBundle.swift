@@ -1,0 +1,57 @@
+// Reference: scripts/inference.py@v1.2.0 `--ckpt-path outputs/NNN-STDiT3-XL-2/epochE-global_stepG` (a training
+// checkpoint folder loads as the model); spec/surfaces.md §2.1.
+import Foundation
+import MLXTensor
+import NN
+import OpenSora
+
+extension ModelBundle {
+    /// The models of a training checkpoint folder: STDiT3 from its weights (or its EMA) and `config.json`; the VAE
+    /// and text encoder as the run built them (the same files, or the same seeded tiny weights) unless paths are given.
+    public static func trainingCheckpoint(_ folder: String, vaePath: String? = nil, t5Path: String? = nil, useEMA: Bool = false,
+                                          dtype: DType = .float32) throws -> ModelBundle {
+        let loaded = try TrainingCheckpoint.load(from: folder)
+        var config = loaded.checkpoint.config
+        guard config.trainer == .diffusion else {
+            throw TrainingError.wrongTrainer(config: folder, expected: .diffusion, found: config.trainer)
+        }
+        guard let json = loaded.checkpoint.modelConfig else {
+            throw TrainingCheckpointError.missingFile(checkpoint: folder, file: TrainingCheckpoint.File.modelConfig.rawValue)
+        }
+        let stdit = try STDiT3Config.decode(json: json)
+        let denoiser = try STDiT3(stdit, key: RandomKey(seed: 0))  // every parameter is replaced by the strict load
+        guard let weights = useEMA ? loaded.checkpoint.ema : loaded.checkpoint.model else {
+            throw TrainingCheckpointError.missingFile(checkpoint: folder, file: TrainingCheckpoint.File.ema.rawValue)
+        }
+        try denoiser.loadWeights(from: weights.tensors, strict: true, dtype: dtype)
+        if let vaePath { config.vae = (config.vae ?? .init()).with(weights: vaePath) }
+        let encoders = try DiffusionModels.encoders(config, video: vaePath == nil, text: t5Path == nil)
+        let vae = try vaePath.map { try videoVAE(at: $0, dtype: dtype) } ?? encoders.vae!
+        let textConfig = config.textEncoder ?? .init()
+        let made = encoders.textEncoder
+        return ModelBundle(makeTextEncoder: {
+            if let t5Path { return try TextEncoder(folder: t5Path, maxLength: textConfig.modelMaxLength) }
+            return try made ?? DiffusionModels.encoders(config, video: false).textEncoder!
+        }, denoiser: denoiser, vae: vae, description: "training checkpoint \(folder)\(useEMA ? " (EMA weights)" : "")")
+    }
+
+    /// A video VAE from weights: a `train-vae` checkpoint folder (its `config.json` picks the size) or released weights (v1.2).
+    public static func videoVAE(at path: String, dtype: DType = .float32) throws -> VideoVAE {
+        let configPath = (path as NSString).appendingPathComponent(TrainingCheckpoint.File.modelConfig.rawValue)
+        let config = FileManager.default.fileExists(atPath: configPath) ? try ModelFolder.config(VideoVAEConfig.self, at: configPath) : .v1_2
+        return try loadVAE(at: path, config: config, dtype: dtype)
+    }
+
+    /// Whether `path` is a folder written by the trainers (it has a checkpoint manifest).
+    public static func isTrainingCheckpoint(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(CheckpointManifest.fileName))
+    }
+}
+
+extension TrainingConfig.VAE {
+    func with(weights path: String) -> Self {
+        var copy = self
+        copy.fromPretrained = path
+        return copy
+    }
+}
