@@ -75,7 +75,7 @@ public final class TrainingLoop<Task: TrainingTask> {
         let perEpoch = max(1, try task.batchCount(epoch: progress.epoch) / accumulation)
         let total = config.maxSteps ?? perEpoch * config.epochs
         let clock = ContinuousClock(), start = clock.now
-        var lastCheckpoint: String?, skipped = 0, samples = 0, savedAt = progress.globalStep
+        var lastCheckpoint: String?, skipped = 0, skippedBefore = 0, samples = 0, savedAt = progress.globalStep
 
         func save() throws {
             let checkpoint = TrainingCheckpoint(
@@ -91,7 +91,11 @@ public final class TrainingLoop<Task: TrainingTask> {
         training: for epoch in progress.epoch..<config.epochs {
             if epoch != progress.epoch { (progress.epoch, progress.step) = (epoch, 0) }
             let source = try task.batches(epoch: epoch, from: progress.step)
-            defer { source.stop() }
+            defer {
+                source.stop()
+                skippedBefore += source.skipped()
+                skipped = skippedBefore
+            }
             let startPosition = progress.step
             while progress.globalStep < total {
                 var group = [Task.Batch]()
@@ -103,7 +107,7 @@ public final class TrainingLoop<Task: TrainingTask> {
                 progress.globalStep += 1
                 progress.step = startPosition + source.consumed()
                 samples += group.reduce(0) { $0 + task.sampleCount(of: $1) }
-                skipped = source.skipped()
+                skipped = skippedBefore + source.skipped()
                 let elapsed = (clock.now - start).seconds
                 var entry = TrainingLogEntry(step: progress.globalStep, epoch: epoch, loss: result.loss, lr: result.learningRate,
                                              samplesPerSecond: Double(samples) / max(elapsed, 1e-9), elapsedSeconds: elapsed,
