@@ -59,7 +59,7 @@ public final class LPIPS: Module {
         return stages.dropFirst().reduce(stages[0], +).reshaped(input.dim(0), 1, 1, 1)
     }
 
-    /// Floor under Σx² before the square root (see `normalized`).
+    /// Floor under Σx² before the square root (see `normalized`); float32 and bfloat16 hold it.
     public static let squaredNormFloor: Float = 1e-30
 
     /// `normalize_tensor`: x / (‖x‖₂ over channels + 1e-10), channels-last.

@@ -25,7 +25,7 @@ public final class VGG16Features: Module {
     /// Stage `s`: a 2×2 max-pool unless it is the first, then (3×3 conv, ReLU) per convolution.
     static func stageLayerCount(stage: Int, convolutions: Int) -> Int { (stage == 0 ? 0 : 1) + 2 * convolutions }
 
-    public init(channels: [Int], key: RandomKey) {
+    init(channels: [Int], key: RandomKey) {
         var keys = KeySequence(key)
         var slices = [Sequential]()
         var width = 3
