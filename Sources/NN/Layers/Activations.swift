@@ -27,3 +27,9 @@ public final class Identity: Module, UnaryLayer {
     override public init() { super.init() }
     public func callAsFunction(_ x: Tensor) -> Tensor { x }
 }
+
+/// ReLU (PyTorch `nn.ReLU`; `inplace` makes no difference here).
+public final class ReLU: Module, UnaryLayer {
+    override public init() { super.init() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : x.relu() }
+}
