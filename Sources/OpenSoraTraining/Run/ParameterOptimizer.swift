@@ -89,9 +89,11 @@ public final class ParameterOptimizer {
         return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].toPyTorch($1.value) }
     }
 
+    /// Row-major copies: a transposed view would send the kernels down another path (other rounding) than
+    /// the uninterrupted run's tensors take, and a resume would no longer be bit-exact.
     func ownLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
         let layouts = module.parameterLayouts()
-        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].fromPyTorch($1.value) }
+        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].fromPyTorch($1.value).contiguous() }
     }
 
     /// Restores the weights (every parameter, strictly) and, when given, the optimizer and EMA state files.

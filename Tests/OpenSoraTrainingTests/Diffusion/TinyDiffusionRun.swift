@@ -13,7 +13,7 @@ final class TinyDiffusionRun {
     init(videos: Int = 0, images: Int = 0, frames: Int = 20, extraRows: [String] = []) throws {
         clips = try ClipFolder()
         var rows = ["path,text,num_frames,height,width"]
-        let size = VideoSize(width: 256, height: 144)
+        let size = VideoSize(height: 144, width: 256)
         for i in 0..<videos {
             try clips.video("v\(i).mkv", frames: frames, size: size) { f, y, x, c in
                 let left = (8 * f + 40 * i) % 200
