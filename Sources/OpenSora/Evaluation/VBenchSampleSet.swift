@@ -49,7 +49,7 @@ public struct VBenchSampleSet: Equatable, Sendable {
         var entries = [Entry](), duplicates = [Int]()
         var seen = Set<String>()
         for line in startIndex..<end {
-            let caption = try Self.caption(prompts[line], line: line)
+            let caption = try Self.caption(prompts[line], line: line, lastSample: samplesPerPrompt - 1)
             // VBench's prompt list repeats prompts shared by two dimensions; both read the same files.
             guard seen.insert(caption).inserted else {
                 duplicates.append(line)
@@ -71,14 +71,14 @@ public struct VBenchSampleSet: Equatable, Sendable {
     public static func fileName(caption: String, sample: Int) -> String { "\(caption)-\(sample).mp4" }
 
     /// The caption a line names its files by; rejects what cannot be one file name in the folder.
-    static func caption(_ prompt: String, line: Int) throws -> String {
+    static func caption(_ prompt: String, line: Int, lastSample: Int) throws -> String {
         func bad(_ why: String) -> OpenSoraError { .invalidInput("prompt on line \(line + 1) '\(prompt.prefix(60))' \(why)") }
         let caption = try PromptText.extractJSON(prompt).caption
         guard !caption.isEmpty else { throw bad("is empty: VBench names each video by its prompt") }
         guard !caption.contains("/"), !caption.contains("\0") else {
             throw bad("contains '/' or NUL, which no file name can hold; VBench looks videos up by the prompt verbatim")
         }
-        let longest = fileName(caption: caption, sample: 9).utf8.count + sidecarSuffix.utf8.count
+        let longest = fileName(caption: caption, sample: lastSample).utf8.count + sidecarSuffix.utf8.count
         guard longest <= nameBytes else {
             throw bad("makes a \(longest)-byte file name (with the .json sidecar); the file system accepts \(nameBytes)")
         }

@@ -5,8 +5,9 @@
 // The reference writes both videos as uint8 MP4 files and scores the files; here both go through the
 // same uint8 conversion (`VideoFrames(pixels:)`, save_sample's rule) and are scored in memory, so the
 // H.264 loss of the two files is not part of the number. Clips are read by the training dataset's
-// reader: a random temporal crop (seeded per row) and the cover-then-crop resize, which for the square
-// sizes the reference uses equals its `center` transform up to one pixel of rounding.
+// reader: a random temporal crop (seeded per row, where the reference draws from Python's `random`
+// seeded 42) and the `center` transform for videos; an image row is one frame (the reference's ADM
+// crop of images, repeated to num_frames, is not reproduced: images go through the training path).
 import Foundation
 import MLXTensor
 import OpenSora

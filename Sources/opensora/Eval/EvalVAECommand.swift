@@ -74,7 +74,7 @@ struct EvalVAECommand: ParsableCommand {
         config.microFrameSize = microFrameSize == 0 ? nil : microFrameSize
         let vae = try ModelBundle.loadVAE(at: ckptPath, config: config)
         let size = VideoSize(height: imageSize[0], width: imageSize[1])
-        let evaluation = try VAEReconstructionEval(dataset: try TrainingDataset(table: table), shape: BucketShape(frameCount: numFrames, size: size),
+        let evaluation = try VAEReconstructionEval(dataset: try TrainingDataset(table: table, transform: .centre), shape: BucketShape(frameCount: numFrames, size: size),
                                                    seed: seed, limit: numSamples)
         let settings = VAEReconstructionReport.Settings(data: data, checkpoint: ckptPath, numFrames: numFrames, height: size.height,
                                                         width: size.width, microFrameSize: config.microFrameSize, seed: seed)

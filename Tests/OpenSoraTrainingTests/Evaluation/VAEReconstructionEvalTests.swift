@@ -31,7 +31,7 @@ final class VAEReconstructionEvalTests: XCTestCase {
     /// x + a ±k/255 checkerboard (in [0, 1] units) has mse = (k/255)² in every frame, so PSNR = 20·log10(255/k).
     func testAKnownDistortionGivesTheClosedFormPSNR() throws {
         let clips = try ClipFolder()
-        let evaluation = try VAEReconstructionEval(dataset: try TrainingDataset(table: try table(clips, [("a.mkv", 9)])),
+        let evaluation = try VAEReconstructionEval(dataset: try TrainingDataset(table: try table(clips, [("a.mkv", 9)]), transform: .centre),
                                                    shape: BucketShape(frameCount: 5, size: size))
         let k = 3
         let noisy: VAEReconstructionEval.Reconstruction = { pixels, _ in
@@ -57,7 +57,7 @@ final class VAEReconstructionEvalTests: XCTestCase {
     func testATinyVAEWritesAReportWithEveryClipAndTheSkippedRow() throws {
         let clips = try ClipFolder()
         let data = try table(clips, [("a.mkv", 12), ("missing.mkv", 0), ("b.mkv", 10)])
-        let evaluation = try VAEReconstructionEval(dataset: try TrainingDataset(table: data), shape: BucketShape(frameCount: 9, size: size))
+        let evaluation = try VAEReconstructionEval(dataset: try TrainingDataset(table: data, transform: .centre), shape: BucketShape(frameCount: 9, size: size))
         let vae = try VideoVAE(.tiny, key: RandomKey(seed: 7))
         var seen = [Int]()
         let report = try evaluation.run(settings: settings(9), reconstruct: VAEReconstructionEval.autoencode(vae), onClip: { result in
