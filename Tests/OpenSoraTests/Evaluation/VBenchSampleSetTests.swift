@@ -72,9 +72,9 @@ final class VBenchSampleSetTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let set = try VBenchSampleSet(prompts: ["a", "b"], saveDirectory: dir.path, samplesPerPrompt: 2)
         XCTAssertEqual(set.missing(), set.entries)
-        FileManager.default.createFile(atPath: set.entries[1].path, contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: set.entries[1].path, contents: Data([1]))
         // An interrupted write leaves only a hidden temporary name, which is no video.
-        FileManager.default.createFile(atPath: dir.appendingPathComponent(".b-0.mp4.1234.tmp").path, contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(".b-0.mp4.1234.tmp").path, contents: Data([1]))
         try FileManager.default.createDirectory(atPath: set.entries[3].path, withIntermediateDirectories: true)
         XCTAssertEqual(set.missing().map(\.path), [set.entries[0], set.entries[2], set.entries[3]].map(\.path))
     }
