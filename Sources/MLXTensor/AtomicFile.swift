@@ -23,7 +23,7 @@ public enum AtomicFile {
                              _ produce: (String) throws -> Void) throws {
         let target = URL(fileURLWithPath: path)
         let folder = target.deletingLastPathComponent().path
-        let temp = (folder as NSString).appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString)\(temporarySuffix)")
+        let temp = (folder as NSString).appendingPathComponent(temporaryName(for: target.lastPathComponent, suffix: temporarySuffix))
         defer { if FileManager.default.fileExists(atPath: temp) { try? FileManager.default.removeItem(atPath: temp) } }
         try produce(temp)
         guard FileManager.default.fileExists(atPath: temp) else {
@@ -32,6 +32,16 @@ public enum AtomicFile {
         try flush(temp, path: path)
         try replace(path, with: temp)
         if durable { try sync(folder, path: path) }
+    }
+
+    /// `.<name>.<UUID><suffix>`, with `name` shortened (at a character boundary) so the whole stays within
+    /// the file system's 255-byte limit: a target whose own name fits can always be written.
+    static func temporaryName(for name: String, suffix: String) -> String {
+        let tail = ".\(UUID().uuidString)\(suffix)"
+        let budget = 255 - 1 - tail.utf8.count
+        var stem = Substring(name)
+        while stem.utf8.count > budget { stem = stem.dropLast() }
+        return "." + stem + tail
     }
 
     /// Writes `data` to `path` atomically.

@@ -82,4 +82,15 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(absent, 0)
         XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), [99])
     }
+
+    /// A target whose name is near the 255-byte limit (a long VBench prompt as a file name) is still
+    /// written: the temporary name is shortened, not the target's.
+    func testANameNearTheLimitIsWritten() throws {
+        let name = String(repeating: "é", count: 100) + String(repeating: "a", count: 50) + ".mp4"  // 254 bytes
+        XCTAssertEqual(name.utf8.count, 254)
+        let path = dir.appendingPathComponent(name).path
+        try AtomicFile.write(Data("x".utf8), to: path)
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data("x".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [name], "no temporary file is left")
+    }
 }

@@ -11,16 +11,19 @@ public final class GenerationPipeline {
 
     public convenience init(models: ModelBundle) { self.init(container: ModelContainer(models: models)) }
 
+    /// `basePath` names a video's file (without the extension) where the request's naming does not
+    /// fit (VBench's `{prompt}-{k}` for a one-sample request); by default `OutputNaming`'s rule.
     @discardableResult
     public func generate(_ request: GenerationRequest, onEvent: @escaping GenerationEventHandler = { _ in .proceed },
+                         basePath: ((GenerationEngine.GeneratedVideo) -> String)? = nil,
                          saved: (String) -> Void = { _ in }) throws -> [String] {
         try request.validate()
         try prepareDirectory(request.saveDirectory)
         var written = [String]()
         try engine.generate(request, onEvent: onEvent) { video in
-            let base = OutputNaming.path(saveDirectory: request.saveDirectory, sampleName: request.sampleName,
-                                         index: request.startIndex + video.prompt, prompt: video.prepared.caption,
-                                         promptAsPath: request.promptAsPath, sampleCount: request.sampleCount, sample: video.sample)
+            let base = basePath?(video) ?? OutputNaming.path(
+                saveDirectory: request.saveDirectory, sampleName: request.sampleName, index: request.startIndex + video.prompt,
+                prompt: video.prepared.caption, promptAsPath: request.promptAsPath, sampleCount: request.sampleCount, sample: video.sample)
             let path = try VideoWriter.write(video.frames, to: base, format: request.format, fps: request.saveFPS)
             try writeSidecar(request, prompt: video.prepared, sample: video.sample, path: path)
             saved(path)

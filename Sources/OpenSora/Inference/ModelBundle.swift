@@ -51,8 +51,9 @@ public struct ModelBundle {
         return denoiser
     }
 
-    /// The video VAE from a checkpoint; one without the normalisation buffers gets the released constants.
-    public static func loadVAE(at path: String, config: VideoVAEConfig, dtype: DType) throws -> VideoVAE {
+    /// The video VAE from a checkpoint (a folder or file `ModelFolder.tensors(at:)` reads); one without
+    /// the normalisation buffers gets the config's constants.
+    public static func loadVAE(at path: String, config: VideoVAEConfig, dtype: DType = .float32) throws -> VideoVAE {
         let vae = try VideoVAE(config, key: RandomKey(seed: 0))  // every parameter is replaced by the strict load
         var weights = try ModelFolder.tensors(at: path)
         for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }

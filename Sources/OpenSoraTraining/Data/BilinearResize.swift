@@ -10,9 +10,10 @@ struct BilinearAxis {
     let lambda0: [Float]
     let lambda1: [Float]
 
-    init(input: Int, output: Int) {
+    /// `scaleFactor`: torch's `scale_factor` when one was given (the step is its reciprocal).
+    init(input: Int, output: Int, scaleFactor: Double? = nil) {
         var i0 = [Int](), i1 = [Int](), l0 = [Float](), l1 = [Float]()
-        let scale = Float(input) / Float(output)
+        let scale = scaleFactor.map { Float(1 / $0) } ?? Float(input) / Float(output)
         for o in 0..<output {
             if input == output {
                 i0.append(o); i1.append(o); l0.append(1); l1.append(0)
@@ -32,7 +33,8 @@ struct BilinearAxis {
 enum BilinearResize {
     static func pixels(_ frames: [[UInt8]], size: VideoSize, plan: ResizeCropToFill) -> [Float] {
         let (h, w) = (size.height, size.width), (th, tw) = (plan.target.height, plan.target.width)
-        let rows = BilinearAxis(input: h, output: plan.scaled.height), cols = BilinearAxis(input: w, output: plan.scaled.width)
+        let rows = BilinearAxis(input: h, output: plan.scaled.height, scaleFactor: plan.scaleFactor)
+        let cols = BilinearAxis(input: w, output: plan.scaled.width, scaleFactor: plan.scaleFactor)
         let t = frames.count
         var out = [Float](repeating: 0, count: 3 * t * th * tw)
         for (f, rgb) in frames.enumerated() {

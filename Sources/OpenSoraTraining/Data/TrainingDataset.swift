@@ -11,13 +11,23 @@ public struct TrainingDataset: Sendable {
     /// The reference's fps when a stream has no average rate.
     public static let defaultFPS = 24.0
 
+    /// How a video's frames are brought to the bucket's size (the reference's `transform_name`).
+    public enum Transform: String, Sendable {
+        /// `resize_crop`, the training datasets': cover the target, crop (`ResizeCropToFill`, floor offsets).
+        case resizeCrop = "resize_crop"
+        /// `center`, the VAE datasets': scale by the short side's factor, centre crop (`ResizeCropToFill(centreOf:)`).
+        case centre = "center"
+    }
+
     public let table: DatasetTable
     public let frameInterval: Int
+    public let transform: Transform
 
-    public init(table: DatasetTable, frameInterval: Int = 1) throws {
+    public init(table: DatasetTable, frameInterval: Int = 1, transform: Transform = .resizeCrop) throws {
         guard frameInterval >= 1 else { throw BucketError.invalidFrameInterval(frameInterval) }
         self.table = table
         self.frameInterval = frameInterval
+        self.transform = transform
     }
 
     /// The sampler's input: one `SampleInfo` per row.
@@ -52,7 +62,8 @@ public struct TrainingDataset: Sendable {
             guard let indices = crop.indices(totalFrames: media.frameCount, begin: begin) else {
                 return fail(.tooShort(frames: media.frameCount, needed: shape.frameCount))
             }
-            let plan = ResizeCropToFill(source: media.size, target: shape.size, rounding: .floor)
+            let plan = transform == .centre ? ResizeCropToFill(centreOf: media.size, target: shape.size)
+                : ResizeCropToFill(source: media.size, target: shape.size, rounding: .floor)
             let pixels = BilinearResize.pixels(indices.map { media.frame($0) }, size: media.size, plan: plan)
             let fps = ((media.averageFPS ?? Self.defaultFPS) / Double(frameInterval)).rounded(.down)
             return .success(TrainingSample(row: row, text: info.text, pixels: pixels, numFrames: shape.frameCount,

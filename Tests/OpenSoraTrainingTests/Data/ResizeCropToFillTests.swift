@@ -18,6 +18,30 @@ final class ResizeCropToFillTests: XCTestCase {
         XCTAssertEqual([p.top, p.left], [25, 0])
     }
 
+    /// The `center` transform: sides floor(side · 256/short), offsets round((side − 256)/2) half to even, and the
+    /// bilinear step 1/scale_factor (torch's rule when interpolate is given scale_factor).
+    func testCentreScalesByTheShortSideAndCropsTheMiddle() {
+        let wide = ResizeCropToFill(centreOf: VideoSize(height: 360, width: 640), target: VideoSize(height: 256, width: 256))
+        XCTAssertEqual(wide.scaled, VideoSize(height: 256, width: 455))  // 455.11 floored (the resize-crop rounds: 455 too)
+        XCTAssertEqual([wide.top, wide.left], [0, 100])  // 99.5 → 100 (the resize-crop floors: 99)
+        XCTAssertEqual(wide.scaleFactor, 256.0 / 360)
+        let tall = ResizeCropToFill(centreOf: VideoSize(height: 100, width: 50), target: VideoSize(height: 256, width: 256))
+        XCTAssertEqual(tall.scaled, VideoSize(height: 512, width: 256))
+        XCTAssertEqual([tall.top, tall.left], [128, 0])
+        let odd = ResizeCropToFill(centreOf: VideoSize(height: 480, width: 854), target: VideoSize(height: 256, width: 256))
+        XCTAssertEqual(odd.scaled.width, 455)  // 455.47 floored, where the resize-crop rounds
+        XCTAssertEqual(ResizeCropToFill(source: VideoSize(height: 480, width: 854), target: VideoSize(height: 256, width: 256),
+                                        rounding: .floor).scaled.width, 455)
+        // 3 → 2 with scale_factor 2/3: step 1.5, sources 0.25 and 1.75 (sized by output the step would be the same here).
+        let axis = BilinearAxis(input: 3, output: 2, scaleFactor: 2.0 / 3)
+        XCTAssertEqual(axis.index0, [0, 1])
+        XCTAssertEqual(axis.lambda1, [0.25, 0.75])
+        // 5 → 3 with scale_factor 0.7 (floor(3.5) = 3): step 1/0.7 instead of 5/3.
+        let scaled = BilinearAxis(input: 5, output: 3, scaleFactor: 0.7)
+        XCTAssertEqual(scaled.index0, [0, 1, 3])  // 0.21, 1.64, 3.07 (by output: 0.33, 2, 3.67)
+        XCTAssertEqual(scaled.lambda1[1], Float(1 / 0.7) * 1.5 - 0.5 - 1, accuracy: 1e-6)
+    }
+
     /// torch bilinear, align_corners=False: 2 → 4 gives sources −0.25 (clamped), 0.25, 0.75, 1.25; 4 → 2 averages pairs.
     func testBilinearAxisMatchesTorchRule() {
         let up = BilinearAxis(input: 2, output: 4)

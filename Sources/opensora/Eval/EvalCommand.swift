@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `opensora eval …`: the evaluation tools of spec/evaluation.md, one subcommand per file in this folder
+/// (a new evaluation is one more entry in `subcommands`).
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluation: VAE reconstruction metrics, VBench sample sets.",
+        subcommands: [
+            EvalVAECommand.self,
+            EvalVBenchSamplesCommand.self,
+        ]
+    )
+}
