@@ -14,8 +14,9 @@ public struct DiffusionModels {
     /// What the initial weights were (for the log).
     public let initialization: String
 
-    /// Builds every part from the config; weights not loaded from a file come from `config.seed`.
-    public init(config: TrainingConfig) throws {
+    /// Builds every part from the config; weights not loaded from a file come from `config.seed`. A training start
+    /// may load a partial checkpoint (PixArt has no temporal blocks); evaluation sets `requireEveryWeight`.
+    public init(config: TrainingConfig, requireEveryWeight: Bool = false) throws {
         let keys = Self.keys(config)
         let dtype = config.dtype.computeDType
         let encoders = try Self.encoders(config, video: !config.loadVideoFeatures, text: !config.loadTextFeatures)
@@ -24,7 +25,7 @@ public struct DiffusionModels {
         let denoiser = try STDiT3(stdit, key: keys[0])
         if let path = config.model.fromPretrained {
             let report = try denoiser.loadWeights(from: try PretrainedDenoiserWeights.remapped(ModelFolder.tensors(at: path), for: denoiser),
-                                                  strict: false)
+                                                  strict: requireEveryWeight)
             guard report.wrongShape.isEmpty, report.loaded > 0 else { throw CheckpointError.mismatch(report) }
             initialization = "weights from \(path) (\(report.loaded) tensors; \(report.missing.count) kept initialised)"
         } else {

@@ -5,8 +5,9 @@ import ArgumentParser
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluation: VAE reconstruction metrics, VBench sample sets.",
+        abstract: "Evaluation: the rectified-flow loss, VAE reconstruction metrics, VBench sample sets.",
         subcommands: [
+            EvalLossCommand.self,
             EvalVAECommand.self,
             EvalVBenchSamplesCommand.self,
         ]
