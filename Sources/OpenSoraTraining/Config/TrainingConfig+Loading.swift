@@ -9,7 +9,7 @@ extension TrainingConfig {
     static let maxBaseDepth = 8
 
     /// The presets shipped as YAML under Resources/Presets: the reference's stage files.
-    public static let presetNames = ["stage1", "stage2", "stage3", "stage1_feat", "vae_stage1", "vae_stage2", "vae_stage3"]
+    public static let presetNames = ["stage1", "stage2", "stage3", "stage1_feat", "vae_stage1", "vae_stage2", "vae_stage3", "tiny"]
 
     /// A preset's YAML text (the committed file).
     public static func presetText(_ name: String) throws -> String {

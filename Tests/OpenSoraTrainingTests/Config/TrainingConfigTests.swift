@@ -230,3 +230,32 @@ final class ConfigFileTests: XCTestCase {
         }
     }
 }
+
+final class TrainingConfigAdditionsTests: XCTestCase {
+    /// The added size keys belong to the tiny model only, and each error names the key.
+    func testSizeKeysNameTheKeyOutsideTheTinyModel() throws {
+        XCTAssertThrowsError(try TrainingConfig(yaml: "model: {type: STDiT3-XL/2, depth: 4}\nbucket_config: {\"144p\": {1: [1.0, 2]}}\n").validate()) {
+            XCTAssertTrue("\($0)".contains("model.depth"), "\($0)")
+        }
+        XCTAssertThrowsError(try TrainingConfig(yaml: "model: {type: STDiT3-tiny, hidden_size: 66, num_heads: 4}\nbucket_config: {\"144p\": {1: [1.0, 2]}}\n").validate()) {
+            XCTAssertTrue("\($0)".contains("model.hidden_size"), "\($0)")
+        }
+        XCTAssertThrowsError(try TrainingConfig(yaml: "vae: {type: tinyy}\n")) {
+            XCTAssertTrue("\($0)".contains("vae.type") && "\($0)".contains("OpenSoraVAE_V1_2, tiny"), "\($0)")
+        }
+        XCTAssertThrowsError(try TrainingConfig(yaml: "max_steps: 0\nbucket_config: {\"144p\": {1: [1.0, 2]}}\n").validate()) {
+            XCTAssertTrue("\($0)".contains("max_steps"), "\($0)")
+        }
+    }
+
+    /// The tiny preset builds the tiny model with its caption size taken from the tiny T5.
+    func testTinyPresetBuildsTheTinyModel() throws {
+        let c = try TrainingConfig.preset("tiny")
+        let (vae, text) = try DiffusionModels.encoders(c)
+        let stdit = try DiffusionModels.denoiserConfig(c, vae: vae, textEncoder: text)
+        XCTAssertEqual(stdit.hiddenSize, 64)
+        XCTAssertEqual(stdit.captionChannels, 32)
+        XCTAssertEqual(stdit.modelMaxLength, 16)
+        XCTAssertEqual(stdit.inChannels, 4)
+    }
+}
