@@ -24,7 +24,7 @@ public struct DiffusionModels {
         let stdit = try Self.denoiserConfig(config, vae: vae, textEncoder: textEncoder)
         let denoiser = try STDiT3(stdit, key: keys[0])
         if let path = config.model.fromPretrained {
-            let report = try denoiser.loadWeights(from: try PretrainedDenoiserWeights.remapped(ModelFolder.tensors(at: path), for: denoiser),
+            let report = try denoiser.loadWeights(from: try PretrainedDenoiserWeights.load(path, for: denoiser),
                                                   strict: requireEveryWeight)
             guard report.wrongShape.isEmpty, report.loaded > 0 else { throw CheckpointError.mismatch(report) }
             initialization = "weights from \(path) (\(report.loaded) tensors; \(report.missing.count) kept initialised)"

@@ -51,7 +51,7 @@ struct ModelOptions: ParsableArguments {
             let stdit = try path(ckptPath, ["OpenSora-STDiT-v3", "STDiT-v3", "stdit3"], "--ckpt-path")
             let vae = try ModelBundle.videoVAE(at: try path(vaePath, ["OpenSora-VAE-v1.2", "VAE-v1.2", "vae"], "--vae-path"), dtype: type)
             let t5 = try path(t5Path, ["t5-v1_1-xxl", "t5"], "--t5-path")
-            return ModelBundle(makeTextEncoder: { try TextEncoder(folder: t5) }, denoiser: try ModelBundle.loadDenoiser(at: stdit, dtype: type),
+            return ModelBundle(makeTextEncoder: { try TextEncoder(folder: t5) }, denoiser: try ModelBundle.loadDenoiser(at: PretrainedDenoiserWeights.location(stdit), dtype: type),
                                vae: vae, description: "weights \(stdit), \(vae.config == .v1_2 ? "VAE v1.2" : "trained VAE"), \(t5)")
         }
         return try modelDir.map { try ModelBundle.official(directory: $0, dtype: type) } ?? ModelBundle.tinyRandom()
