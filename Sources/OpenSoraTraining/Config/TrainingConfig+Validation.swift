@@ -53,6 +53,10 @@ extension TrainingConfig {
         if plugin == .zero2Sequence, spSize <= 1 {
             throw ConfigError.invalidValue(path: "sp_size", value: "\(spSize)", accepted: "> 1 with plugin zero2-seq")
         }
+        if wandb {
+            throw ConfigError.invalidValue(path: "wandb", value: "true",
+                                           accepted: "false (no Weights & Biases here: log.jsonl and `opensora train plot` take its place)")
+        }
         if let loss = vaeLoss { try within(loss.mixedImageRatio, 0...1, "vae_loss.mixed_image_ratio") }
         if trainer == .diffusion, dataset.type == .variableVideoText, bucketConfig == nil {
             throw ConfigError.missingKey(path: "bucket_config")

@@ -45,6 +45,9 @@ public final class TrainingLoop<Task: TrainingTask> {
     var config: TrainingConfig { task.config }
 
     public func run() throws -> Summary {
+        guard config.spSize == 1 else {
+            throw ConfigError.invalidValue(path: "sp_size", value: "\(config.spSize)", accepted: "1 (sequence parallelism is not in this trainer yet)")
+        }
         var progress = TrainingProgress(epoch: 0, step: 0, globalStep: 0)
         if let resume = options.resume {
             let folder = try Self.checkpointFolder(resume)

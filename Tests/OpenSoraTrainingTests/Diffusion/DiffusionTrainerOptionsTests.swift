@@ -1,0 +1,67 @@
+import Foundation
+import MLXTensor
+@testable import OpenSoraTraining
+import XCTest
+
+final class DiffusionTrainerOptionsTests: XCTestCase {
+    /// freeze_y_embedder leaves the caption projection out of the optimizer; only_train_temporal keeps only the
+    /// temporal blocks; a frozen tensor is bitwise unchanged after training.
+    func testFrozenPartsAreNotTrained() throws {
+        let run = try TinyDiffusionRun(images: 2)
+        var frozenConfig = try run.config()
+        frozenConfig.model.freezeYEmbedder = true
+        let frozen = try DiffusionTrainer(config: frozenConfig, warn: { _ in })
+        XCTAssertFalse(frozen.optimizer.trainablePaths.contains { $0.hasPrefix("y_embedder.") })
+        XCTAssertTrue(frozen.optimizer.trainablePaths.contains { $0.hasPrefix("spatial_blocks.") })
+        var temporalConfig = try run.config(steps: 1)
+        temporalConfig.model.onlyTrainTemporal = true
+        let temporal = try DiffusionTrainer(config: temporalConfig, warn: { _ in })
+        XCTAssertFalse(temporal.optimizer.trainablePaths.isEmpty)
+        XCTAssertTrue(temporal.optimizer.trainablePaths.allSatisfy { $0.hasPrefix("temporal_blocks.") }, "\(temporal.optimizer.trainablePaths)")
+        let before = try temporal.models.denoiser.stateDict()["spatial_blocks.0.attn.qkv.weight"]!.toArray() as [Float]
+        let beforeTemporal = try temporal.models.denoiser.stateDict()["temporal_blocks.0.attn.qkv.weight"]!.toArray() as [Float]
+        _ = try TrainingLoop(task: temporal, options: .init(experiment: run.experiment("t"))).run()
+        XCTAssertEqual(try temporal.models.denoiser.stateDict()["spatial_blocks.0.attn.qkv.weight"]!.toArray() as [Float], before)
+        XCTAssertNotEqual(try temporal.models.denoiser.stateDict()["temporal_blocks.0.attn.qkv.weight"]!.toArray() as [Float], beforeTemporal)
+    }
+
+    /// bf16 parameters: the model computes in bfloat16 while the masters, moments and checkpoint stay float32.
+    func testBFloat16ParametersKeepFloat32Masters() throws {
+        let run = try TinyDiffusionRun(images: 2)
+        var config = try run.config(steps: 2)
+        config.dtype = .bf16
+        let trainer = try DiffusionTrainer(config: config, warn: { _ in })
+        XCTAssertTrue(trainer.models.denoiser.namedParameters().allSatisfy { $0.1.dtype == .bfloat16 })
+        let summary = try TrainingLoop(task: trainer, options: .init(experiment: run.experiment("bf16"))).run()
+        let model = try Safetensors.load(try XCTUnwrap(summary.lastCheckpoint) + "/model.safetensors").tensors
+        XCTAssertTrue(model.values.allSatisfy { $0.dtype == .float32 })
+        let name = "final_layer.linear.weight"
+        let master: [Float] = try model[name]!.toArray()
+        let working: [Float] = try trainer.models.denoiser.stateDict()[name]!.asType(.float32).toArray()
+        XCTAssertEqual(working, try Tensor(master).asType(.bfloat16).asType(.float32).toArray() as [Float], "the module is the master rounded")
+        XCTAssertTrue(try TrainingLog.read(run.experiment("bf16") + "/log.jsonl").allSatisfy { $0.loss.isFinite })
+    }
+
+    /// eval_every runs the evaluation loss into the same log line as the step.
+    func testEvaluationRunsIntoTheLog() throws {
+        let run = try TinyDiffusionRun(images: 2)
+        let config = try run.config(steps: 2, extra: "eval_every: 2\nnum_eval_timesteps: 2")
+        _ = try TrainingLoop(task: try DiffusionTrainer(config: config, warn: { _ in }), options: .init(experiment: run.experiment("e"))).run()
+        let log = try TrainingLog.read(run.experiment("e") + "/log.jsonl")
+        XCTAssertNil(log[0].evalLosses)
+        let eval = try XCTUnwrap(log[1].evalLosses)
+        XCTAssertEqual(Array(eval.keys), ["144p/1"])
+        XCTAssertTrue(eval["144p/1"]!.isFinite && eval["144p/1"]! > 0)
+    }
+
+    /// A config for the other trainer, or a VAE model type, is refused with a message naming it.
+    func testWrongTrainerIsRefused() throws {
+        let run = try TinyDiffusionRun(images: 1)
+        var config = try run.config()
+        config.trainer = .vae
+        XCTAssertThrowsError(try DiffusionTrainer(config: config)) { XCTAssertTrue("\($0)".contains("'vae'"), "\($0)") }
+        config.trainer = .diffusion
+        config.model.type = .videoAutoencoderPipeline
+        XCTAssertThrowsError(try DiffusionTrainer(config: config)) { XCTAssertTrue("\($0)".contains("VideoAutoencoderPipeline"), "\($0)") }
+    }
+}
