@@ -30,7 +30,8 @@ enum CheckpointFixture {
         let ckpt = TrainingCheckpoint(
             progress: TrainingProgress(epoch: epoch, step: globalStep, globalStep: globalStep, batchSize: 4),
             model: SafetensorsFile(tensors: updated), ema: try ema.state(), optimizer: adam.state(),
-            sampler: BatchSamplerState(epoch: epoch, position: globalStep * 2), rng: rng, config: config)
+            sampler: BatchSamplerState(epoch: epoch, position: globalStep * 2), rng: rng, config: config,
+            modelConfig: Data(#"{"hidden_size": 64}"#.utf8))
         return (ckpt, adam, ema)
     }
 }

@@ -45,6 +45,7 @@ final class TrainingCheckpointTests: XCTestCase {
         XCTAssertEqual(try back.rng.generator([String: [Int]].self, named: "python"), ["python_random": [7, 8, 9]])
         XCTAssertEqual(back.config, ckpt.config)
         XCTAssertEqual(back.config.optimizer.lr, 2e-5)
+        XCTAssertEqual(back.modelConfig, ckpt.modelConfig)
         XCTAssertEqual(Set(back.model.tensors.keys), Set(ckpt.model.tensors.keys))
         for (name, t) in ckpt.model.tensors {
             XCTAssertEqual(try back.model.tensors[name]?.toBytes(), try t.toBytes(), name)
@@ -76,7 +77,7 @@ final class TrainingCheckpointTests: XCTestCase {
         XCTAssertNil(loaded.path(.ema))
         XCTAssertNil(loaded.checkpoint.sampler)
         XCTAssertEqual(loaded.checkpoint.config.trainer, .vae)
-        XCTAssertEqual(loaded.manifest.files.map(\.path).sorted(), ["config.yaml", "model.safetensors", "optimizer.safetensors", "rng.json", "running_states.json"])
+        XCTAssertEqual(loaded.manifest.files.map(\.path).sorted(), ["config.json", "config.yaml", "model.safetensors", "optimizer.safetensors", "rng.json", "running_states.json"])
     }
 
     func testKeepsTheLastKAndPicksTheNewest() throws {
