@@ -138,13 +138,16 @@ extension TrainingConfig {
         public var useRealRecLoss = false
         public var useZRecLoss = false
         public var useImageIdentityLoss = false
+        /// Added: the LPIPS weights, `[head]` or `[head, vgg16]` (taming's vgg.pth or a whole LPIPS state_dict, then
+        /// torchvision's vgg16 when the trunk is not in it); nil leaves the perceptual term off.
+        public var lpipsWeights: [String]?
 
         public init() {}
 
         enum CodingKeys: String, StrictCodingKey {
             case perceptualLossWeight = "perceptual_loss_weight", klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
             case mixedStrategy = "mixed_strategy", mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss"
-            case useZRecLoss = "use_z_rec_loss", useImageIdentityLoss = "use_image_identity_loss"
+            case useZRecLoss = "use_z_rec_loss", useImageIdentityLoss = "use_image_identity_loss", lpipsWeights = "lpips_weights"
         }
     }
 }

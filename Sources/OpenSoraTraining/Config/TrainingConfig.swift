@@ -84,4 +84,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
                             "use_real_rec_loss": "vae_loss.use_real_rec_loss", "use_z_rec_loss": "vae_loss.use_z_rec_loss",
                             "use_image_identity_loss": "vae_loss.use_image_identity_loss", "num_frames": "dataset.num_frames",
                             "image_size": "dataset.image_size", "model_max_length": "text_encoder_model_max_length"]
+
+    /// train_vae.py's adversarial keys (a discriminator and its losses): not implemented, and no v1.2 config sets them,
+    /// so a config that gives one a value is refused by name instead of training without it.
+    static let adversarialKeys = ["discriminator", "discriminator_factor", "discriminator_start", "generator_factor",
+                                  "generator_loss_type", "discriminator_loss_type", "lecam_loss_weight", "gradient_penalty_loss_weight"]
 }

@@ -1,24 +1,39 @@
 // Reference: Pillow's Image.resize(size, Image.BICUBIC) on RGB (src/libImaging/Resample.c: precompute_coeffs,
 // normalize_coeffs_8bpc, ImagingResampleHorizontal_8bpc / Vertical_8bpc), as resize_crop_to_fill in
 // opensora/datasets/utils.py@v1.2.0 calls it for images: antialiased (support widens when shrinking),
-// 22-bit fixed-point weights, horizontal pass then vertical, each rounded to uint8.
+// 22-bit fixed-point weights, horizontal pass then vertical, each rounded to uint8. The BOX filter is the one
+// center_crop_arr (utils.py, ADM's centre crop) halves large images with.
 import OpenSora
 
 /// One axis of Pillow's resampling: per output index, the first source index and fixed-point weights.
 struct PILAxis {
+    /// Pillow's filters used here, with their support at scale 1.
+    enum Filter {
+        case bicubic, box
+
+        var support: Double { self == .bicubic ? 2 : 0.5 }
+
+        func weight(_ x: Double) -> Double {
+            switch self {
+            case .bicubic: PILAxis.bicubic(x)
+            case .box: x > -0.5 && x <= 0.5 ? 1 : 0
+            }
+        }
+    }
+
     static let precisionBits = 22
     let first: [Int]
     let weights: [[Int]]
 
-    init(input: Int, output: Int) {
+    init(input: Int, output: Int, filter: Filter = .bicubic) {
         let scale = Double(input) / Double(output), filterScale = Swift.max(scale, 1)
-        let support = 2 * filterScale
+        let support = filter.support * filterScale
         var first = [Int](), weights = [[Int]]()
         for o in 0..<output {
             let center = (Double(o) + 0.5) * scale
             let lo = Swift.max(Int(center - support + 0.5), 0)
             let hi = Swift.min(Int(center + support + 0.5), input)
-            var k = (lo..<Swift.max(hi, lo)).map { Self.bicubic((Double($0) - center + 0.5) / filterScale) }
+            var k = (lo..<Swift.max(hi, lo)).map { filter.weight((Double($0) - center + 0.5) / filterScale) }
             let sum = k.reduce(0, +)
             if sum != 0 { k = k.map { $0 / sum } }
             first.append(lo)
@@ -74,5 +89,27 @@ enum PILBicubicResize {
             }
         }
         return out
+    }
+}
+
+
+extension PILBicubicResize {
+    /// `Image.resize(size, filter)` on uint8 RGB: the whole image, horizontal pass then vertical (each skipped
+    /// when its side is unchanged), as bytes.
+    static func resized(_ rgb: [UInt8], size: VideoSize, to out: VideoSize, filter: PILAxis.Filter) -> [UInt8] {
+        let (h, w) = (size.height, size.width)
+        var wide = rgb
+        if out.width != w {
+            let cols = PILAxis(input: w, output: out.width, filter: filter)
+            wide = [UInt8](repeating: 0, count: h * out.width * 3)
+            for y in 0..<h { for x in 0..<out.width { for c in 0..<3 { wide[(y * out.width + x) * 3 + c] = cols.apply(x) { rgb[(y * w + $0) * 3 + c] } } } }
+        }
+        guard out.height != h else { return wide }
+        let rows = PILAxis(input: h, output: out.height, filter: filter)
+        var tall = [UInt8](repeating: 0, count: out.height * out.width * 3)
+        for y in 0..<out.height {
+            for x in 0..<out.width { for c in 0..<3 { tall[(y * out.width + x) * 3 + c] = rows.apply(y) { wide[($0 * out.width + x) * 3 + c] } } }
+        }
+        return tall
     }
 }

@@ -1,5 +1,7 @@
 // Reference: opensora/datasets/datasets.py@v1.2.0 (VariableVideoTextDataset.getitem), utils.py
 // (temporal_random_crop, get_transforms_video/image "resize_crop"), video_transforms.py; spec/training.md §3.
+// VideoTextDataset (train_vae.py, eval) reads the same rows with "center" (get_transforms_video/image "center",
+// center_crop_arr for images) and repeats an image to every frame.
 // The temporal start comes from a seeded numpy-compatible stream per sample instead of Python's `random`.
 import Foundation
 import OpenSora
@@ -15,26 +17,31 @@ public struct TrainingDataset: Sendable {
     public enum Transform: String, Sendable {
         /// `resize_crop`, the training datasets': cover the target, crop (`ResizeCropToFill`, floor offsets).
         case resizeCrop = "resize_crop"
-        /// `center`, the VAE datasets': scale by the short side's factor, centre crop (`ResizeCropToFill(centreOf:)`).
+        /// `center`, the VAE datasets': scale by the short side's factor, centre crop (`ResizeCropToFill(centreOf:)`;
+        /// images through ADM's `center_crop_arr`, `CenterCrop`).
         case centre = "center"
     }
 
     public let table: DatasetTable
     public let frameInterval: Int
     public let transform: Transform
+    /// VideoTextDataset repeats an image to all of the shape's frames; VariableVideoTextDataset keeps T = 1.
+    public let repeatsImages: Bool
 
-    public init(table: DatasetTable, frameInterval: Int = 1, transform: Transform = .resizeCrop) throws {
+    public init(table: DatasetTable, frameInterval: Int = 1, transform: Transform = .resizeCrop, repeatsImages: Bool = false) throws {
         guard frameInterval >= 1 else { throw BucketError.invalidFrameInterval(frameInterval) }
         self.table = table
         self.frameInterval = frameInterval
         self.transform = transform
+        self.repeatsImages = repeatsImages
     }
 
     /// The sampler's input: one `SampleInfo` per row.
     public var sampleInfos: [SampleInfo] { table.sampleInfos }
 
     /// Row `row` at `shape`: a video takes `shape.frameCount` frames from a start drawn from `random`;
-    /// an image is one frame whatever the bucket's count (the reference's images are T = 1).
+    /// an image is one frame whatever the bucket's count (the reference's images are T = 1), or that many
+    /// copies of it with `repeatsImages`.
     public func sample(row: Int, shape: BucketShape, random: inout NumPyRandom) -> Result<TrainingSample, SampleFailure> {
         guard table.rows.indices.contains(row) else {
             return .failure(SampleFailure(row: row, path: "", reason: .corrupt("row \(row) is not in the table of \(table.rows.count) rows")))
@@ -52,9 +59,17 @@ public struct TrainingDataset: Sendable {
         let (h, w) = (shape.size.height, shape.size.width)
         switch kind {
         case .image:
-            let plan = ResizeCropToFill(source: media.size, target: shape.size, rounding: .halfToEven)
-            return .success(TrainingSample(row: row, text: info.text, pixels: PILBicubicResize.pixels(media.frame(0), size: media.size, plan: plan),
-                                           numFrames: shape.frameCount, height: h, width: w, fps: Self.imageFPS, frameIndices: [0]))
+            var pixels: [Float]
+            if transform == .centre, h == w {
+                pixels = CenterCrop.imagePixels(media.frame(0), size: media.size, side: h)
+            } else {
+                let plan = ResizeCropToFill(source: media.size, target: shape.size, rounding: .halfToEven)
+                pixels = PILBicubicResize.pixels(media.frame(0), size: media.size, plan: plan)
+            }
+            let frames = repeatsImages ? shape.frameCount : 1
+            if frames > 1 { pixels = Self.repeatingFrame(pixels, count: frames) }
+            return .success(TrainingSample(row: row, text: info.text, pixels: pixels, numFrames: shape.frameCount, height: h, width: w,
+                                           fps: Self.imageFPS, frameIndices: [Int](repeating: 0, count: frames)))
         case .video:
             let crop = TemporalCrop(frameCount: shape.frameCount, frameInterval: frameInterval)
             let starts = crop.starts(totalFrames: media.frameCount)
@@ -69,6 +84,12 @@ public struct TrainingDataset: Sendable {
             return .success(TrainingSample(row: row, text: info.text, pixels: pixels, numFrames: shape.frameCount,
                                            height: h, width: w, fps: fps, frameIndices: indices))
         }
+    }
+
+    /// `[3, 1, H, W]` → `[3, count, H, W]`: `image.unsqueeze(0).repeat(num_frames, 1, 1, 1)` in channel-first order.
+    static func repeatingFrame(_ pixels: [Float], count: Int) -> [Float] {
+        let plane = pixels.count / 3
+        return (0..<3).flatMap { c in (0..<count).flatMap { _ in pixels[(c * plane)..<((c + 1) * plane)] } }
     }
 
     /// Every row of `request`, in order: the samples read and the rows skipped. Sample i draws its start

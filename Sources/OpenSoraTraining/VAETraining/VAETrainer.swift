@@ -1,0 +1,117 @@
+// Reference: scripts/train_vae.py@v1.2.0 (VideoTextDataset + DistributedSampler, the mixed-length cut, the loss
+// blocks, HybridAdam over the trainable parameters, no EMA); spec/training.md §13.
+import Foundation
+import MLXTensor
+import NN
+import OpenSora
+
+/// `opensora train-vae`: the video VAE pipeline trained stage by stage (which parts and losses, VAETrainingStage) on
+/// fixed-size clips, through the same `TrainingLoop` as the diffusion trainer.
+public final class VAETrainer: TrainingTask {
+    public let config: TrainingConfig
+    public let vae: VideoVAE
+    public let stage: VAETrainingStage
+    public let loss: VAELoss
+    public let optimizer: ParameterOptimizer
+    public let keys: RunKeys
+    public let dataset: TrainingDataset
+    public let sampler: DistributedSampler
+    /// The clips' shape: `num_frames` × `image_size`.
+    public let shape: BucketShape
+    /// Where the weights came from and whether LPIPS is on (the terminal's first line).
+    public let initialization: String
+    let warn: @Sendable (String) -> Void
+
+    public init(config: TrainingConfig, warn: @escaping @Sendable (String) -> Void = DataLoader.warnOnStandardError) throws {
+        guard config.trainer == .vae else { throw TrainingError.wrongTrainer(config: "the config", expected: .vae, found: config.trainer) }
+        try config.validate()
+        guard config.dataset.type == .videoText else {
+            throw ConfigError.invalidValue(path: "dataset.type", value: config.dataset.type.rawValue,
+                                           accepted: "VideoTextDataset (train_vae.py trains on nothing else)")
+        }
+        guard let dataPath = config.dataset.dataPath else { throw ConfigError.missingKey(path: "dataset.data_path") }
+        let size = config.dataset.imageSize ?? [256, 256]
+        let transform = config.dataset.transformName ?? .center
+        if transform == .center, size[0] != size[1] {
+            throw ConfigError.invalidValue(path: "dataset.image_size", value: "\(size)", accepted: "a square size with transform_name center")
+        }
+        self.config = config
+        self.warn = warn
+        keys = RunKeys(seed: config.seed)
+        stage = try VAETrainingStage(config: config)
+        shape = BucketShape(frameCount: stage.numFrames, size: VideoSize(height: size[0], width: size[1]))
+        let built = try VAETrainingModel.build(config)
+        vae = built.vae
+        stage.configure(vae)
+        let (perceptual, note) = try Self.perceptualLoss(config, stage: stage)
+        var lossConfig = stage.lossConfig
+        if perceptual == nil { lossConfig.perceptualLossWeight = 0 }
+        loss = VAELoss(lossConfig, perceptual: perceptual)
+        initialization = built.initialization + "; " + note
+        optimizer = try ParameterOptimizer(module: vae, config: config, computeDType: config.dtype.computeDType)
+        dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval,
+                                      transform: transform == .center ? .centre : .resizeCrop, repeatsImages: true)
+        sampler = DistributedSampler(count: dataset.table.rows.count, batchSize: config.batchSize ?? 1)
+    }
+
+    /// LPIPS from `vae_loss.lpips_weights`, or none (the term off) when no weights are given or its weight is 0.
+    static func perceptualLoss(_ config: TrainingConfig, stage: VAETrainingStage) throws -> (PerceptualLoss?, String) {
+        let weight = stage.perceptualLossWeight
+        guard weight > 0 else { return (nil, "perceptual (LPIPS) term off: perceptual_loss_weight \(weight)") }
+        guard let paths = config.vaeLoss?.lpipsWeights, let head = paths.first else {
+            return (nil, "perceptual (LPIPS) term off: no LPIPS weights (--lpips-weights or vae_loss.lpips_weights), so "
+                    + "perceptual_loss_weight \(weight) counts as 0" + (stage.useRealRecLoss ? "" : "; this stage's loss has no pixel term anyway"))
+        }
+        guard paths.count <= 2 else {
+            throw ConfigError.invalidValue(path: "vae_loss.lpips_weights", value: "\(paths.count) paths",
+                                           accepted: "[head] or [head, vgg16] (taming's vgg.pth or an LPIPS state_dict, then torchvision's vgg16)")
+        }
+        let lpips = try LPIPS.load(headWeights: head, vggWeights: paths.count > 1 ? paths[1] : nil)
+        return (lpips, "perceptual (LPIPS) term on, weight \(weight), from \(paths.joined(separator: " + "))")
+    }
+
+    public func batchCount(epoch: Int) throws -> Int { try sampler.batchCount(epoch: epoch) }
+
+    public func batches(epoch: Int, from start: Int) throws -> TrainingBatchSource<TrainingBatch> {
+        let requests = try sampler.batches(epoch: epoch, from: start, shape: shape).enumerated().map { i, batch in
+            BatchRequest(batch: batch, seed: keys.seedValue(step: epoch, micro: start + i, .dataOrder))
+        }
+        let loader = DataLoader(dataset: dataset, requests: requests, prefetchDepth: config.numWorkers > 0 ? 2 : 0, warn: warn)
+        return TrainingBatchSource(loader)
+    }
+
+    public func loss(of batch: TrainingBatch, step: Int, micro: Int) throws -> Tensor {
+        try stepLosses(of: batch.video, step: step, micro: micro).total
+    }
+
+    /// Every loss term of one micro-batch: the mixed-length cut and both posteriors' noise are drawn from
+    /// (seed, step, micro), so a resumed run and a re-evaluation see the same values.
+    public func stepLosses(of video: Tensor, step: Int, micro: Int) throws -> VAEStepLosses {
+        let draw = Double(keys.seedValue(step: step, micro: micro, .mixedLength) >> 11) * 0x1p-53
+        let frames = try stage.keptFrames(of: video.dim(2), draw: draw)
+        let dtype = config.dtype.computeDType
+        let x = video.keepingFirstFrames(frames).asType(dtype)
+        let noise = keys.key(step: step, micro: micro, .vaePosterior).split(into: 2)
+        let spatial = vae.config.spatial
+        let (b, h, w) = (x.dim(0), spatial.latentSide(x.dim(3)), spatial.latentSide(x.dim(4)))
+        let spatialNoise = Tensor.normal([b, spatial.latentChannels, frames, h, w], key: noise[0]).asType(dtype)
+        let temporalNoise = Tensor.normal([b, vae.latentChannels, vae.latentFrames(frames), h, w], key: noise[1]).asType(dtype)
+        let output = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise)
+        return try stage.stepLosses(x, output, loss: loss)
+    }
+
+    public func sampleCount(of batch: TrainingBatch) -> Int { batch.count }
+
+    /// train_vae.py evaluates nothing during training (`opensora eval vae` scores a checkpoint).
+    public func evaluate(afterStep step: Int) throws -> [String: Double] { [:] }
+
+    /// The pipeline's config as inference runs it (17-frame clips, OpenSoraVAE_V1_2), so a checkpoint folder
+    /// loads with `ModelBundle.videoVAE(at:)` (`generate --vae-path`, `eval vae --ckpt-path`).
+    public func modelConfigJSON() throws -> Data {
+        var c = vae.config
+        c.microFrameSize = VideoVAEConfig.v1_2.microFrameSize
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(c)
+    }
+}

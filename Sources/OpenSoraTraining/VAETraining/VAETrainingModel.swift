@@ -1,0 +1,66 @@
+// Reference: scripts/train_vae.py@v1.2.0 (build_module(cfg.model): VideoAutoencoderPipeline with vae_2d =
+// VideoAutoencoderKL(from_pretrained=SDXL VAE, subfolder="vae"), vae_temporal = VAE_Temporal_SD, then the pipeline's
+// own from_pretrained over both); opensora/models/vae/vae.py@v1.2.0; spec/training.md §13.2, spec/vae.md §1–2.
+import Foundation
+import MLXTensor
+import NN
+import OpenSora
+
+/// The VAE pipeline a VAE run trains, built from `model`: seeded weights, then the SDXL VAE into the spatial part
+/// (`model.vae_2d.from_pretrained`), the temporal part's own file, or the whole pipeline (`model.from_pretrained`:
+/// released weights or a previous stage's checkpoint), in the reference's order.
+public enum VAETrainingModel {
+    /// The network and a line saying where its weights came from.
+    public static func build(_ config: TrainingConfig) throws -> (vae: VideoVAE, initialization: String) {
+        var c = try videoConfig(config.model.type)
+        c.microFrameSize = nil  // the VAE stages leave micro_frame_size unset: each clip is encoded whole
+        let vae = try VideoVAE(c, key: RandomKey(seed: config.seed))
+        var origin = ["\(config.model.type.rawValue) initialised from seed \(config.seed)"]
+        if let path = config.model.fromPretrained {
+            let source = try existing(path, key: "model.from_pretrained", checkpoint: true)
+            var weights = try ModelFolder.tensors(at: source)
+            for name in ["scale", "shift"] where weights[name] == nil { weights[name] = vae.namedParameters().first { $0.0 == name }?.1 }
+            try vae.loadWeights(from: weights, strict: true)
+            origin = ["\(config.model.type.rawValue) weights from \(source)"]
+        } else {
+            if let part = config.model.vae2D, let path = part.fromPretrained {
+                let folder = part.subfolder.map { (path as NSString).appendingPathComponent($0) }
+                let source = try existing(folder.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? path,
+                                          key: "model.vae_2d.from_pretrained", checkpoint: false)
+                try vae.loadSpatialWeights(diffusersPath: source)
+                origin.append("spatial VAE from \(source)")
+            }
+            if let path = config.model.vaeTemporal?.fromPretrained {
+                let source = try existing(path, key: "model.vae_temporal.from_pretrained", checkpoint: false)
+                try vae.temporal.loadWeights(from: ModelFolder.tensors(at: source), strict: true)
+                origin.append("temporal VAE from \(source)")
+            }
+        }
+        vae.train()
+        return (vae, origin.joined(separator: ", "))
+    }
+
+    /// The size `model.type` names (the diffusion types belong to `opensora train`).
+    static func videoConfig(_ type: TrainedModelType) throws -> VideoVAEConfig {
+        switch type {
+        case .videoAutoencoderPipeline: return .v1_2
+        case .videoAutoencoderPipelineTiny: return .tiny
+        case .stdit3XL2, .stdit3Tiny:
+            throw TrainingError.wrongTrainer(config: "model.type \(type.rawValue)", expected: .vae, found: .diffusion)
+        }
+    }
+
+    /// `path` when it exists; with `checkpoint`, an experiment folder stands for its newest checkpoint. A hub name
+    /// (the presets' `PixArt-alpha/…`) is not downloaded: the error says to give a local copy.
+    static func existing(_ path: String, key: String, checkpoint: Bool) throws -> String {
+        if checkpoint, !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(TrainingCheckpoint.File.model.rawValue)),
+           let latest = TrainingCheckpoint.latest(in: path) {
+            return latest
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TrainingError.missingWeights(key: key, reason: "'\(path)' is not a local file or folder (nothing is downloaded); "
+                                               + "give the weights' path, or null to start from the seed")
+        }
+        return path
+    }
+}
