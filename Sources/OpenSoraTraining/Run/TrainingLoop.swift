@@ -55,6 +55,7 @@ public final class TrainingLoop<Task: TrainingTask> {
             try task.optimizer.restore(model: loaded.checkpoint.model, optimizerPath: loaded.path(.optimizer),
                                        emaPath: loaded.path(.ema))
             experiment = options.experiment ?? (folder as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: experiment, withIntermediateDirectories: true)  // a new folder for the rest
             if config.startFromScratch {
                 options.onMessage("loaded weights and optimizer from \(folder); starting from step 0 (start_from_scratch)")
             } else {

@@ -33,7 +33,7 @@ final class TinyVAERun: @unchecked Sendable {
     /// `preset` with the tiny pipeline, 5-frame 16×16 clips, batch size 2, fp32 and `extra` overrides (`key=value`).
     func config(_ preset: String = "vae_stage1", steps: Int = 4, extra: [String] = []) throws -> TrainingConfig {
         let base = [
-            "model.type=VideoAutoencoderPipeline-tiny", "model.vae_2d.from_pretrained=null", "dataset.data_path=\(csv)",
+            "model.type=VideoAutoencoderPipeline-tiny", "model.from_pretrained=null", "model.vae_2d.from_pretrained=null", "dataset.data_path=\(csv)",
             "dataset.num_frames=5", "dataset.image_size=[16, 16]", "dtype=fp32", "batch_size=2", "num_workers=0",
             "optimizer.lr=1.0e-3", "max_steps=\(steps)", "ckpt_every=0", "outputs=\(outputs)",
         ]

@@ -8,16 +8,16 @@ import XCTest
 /// Whole runs through the shared loop: the stage-1 loss falls, a resumed run equals an uninterrupted one, and the
 /// checkpoint folder loads as a video VAE.
 final class VAETrainerRunTests: XCTestCase {
-    /// The loss at fixed draws (step 0's noise), on a video clip and on its first frame (the identity term).
+    /// The loss of `clip` at fixed draws (step 0's posterior noise).
     func fixedLoss(_ trainer: VAETrainer, _ clip: Tensor) throws -> Double {
-        let video = try trainer.stepLosses(of: clip, step: 0, micro: 0).total.item() as Float
-        let image = try trainer.stepLosses(of: clip.keepingFirstFrames(1), step: 0, micro: 0).total.item() as Float
-        return Double(video + image)
+        Double(try trainer.stepLosses(of: clip, step: 0, micro: 0).total.item() as Float)
     }
 
     func testStageOneLossFalls() throws {
         let run = try TinyVAERun(videos: 3, images: 1)
-        let trainer = try VAETrainer(config: try run.config(steps: 30, extra: ["optimizer.lr=3.0e-3", "vae_loss.mixed_strategy=null"]))
+        // Whole clips only (mixed lengths off), so the fixed evaluation measures what the steps train.
+        let trainer = try VAETrainer(config: try run.config(steps: 16, extra: ["optimizer.lr=3.0e-3", "vae_loss.mixed_strategy=null",
+                                                                                "num_workers=1"]))
         let source = try trainer.batches(epoch: 0, from: 0)
         let clip = try XCTUnwrap(try source.next()).video
         source.stop()
@@ -27,9 +27,9 @@ final class VAETrainerRunTests: XCTestCase {
         let summary = try loop.run()
         let after = try fixedLoss(trainer, clip)
         print("stage-1 fixed-draw loss \(before) -> \(after); step losses \(losses.first ?? .nan) -> \(losses.last ?? .nan)")
-        XCTAssertEqual(summary.completedSteps, 30)
-        XCTAssertLessThan(after, 0.7 * before)
-        XCTAssertLessThan(losses.suffix(4).reduce(0, +), 0.8 * losses.prefix(4).reduce(0, +))
+        XCTAssertEqual(summary.completedSteps, 16)
+        XCTAssertLessThan(after, 0.85 * before)
+        XCTAssertLessThan(losses.suffix(4).reduce(0, +), 0.9 * losses.prefix(4).reduce(0, +))
     }
 
     /// 2 steps, resume, 3 steps == 5 steps: every tensor of the weights and the optimizer, byte for byte (across an
@@ -48,14 +48,8 @@ final class VAETrainerRunTests: XCTestCase {
         let resumedFinal = try XCTUnwrap(resumed.lastCheckpoint)
         XCTAssertEqual((wholeFinal as NSString).lastPathComponent, (resumedFinal as NSString).lastPathComponent)
         for file in [TrainingCheckpoint.File.model, .optimizer] {
-            let a = try Safetensors.load((wholeFinal as NSString).appendingPathComponent(file.rawValue))
-            let b = try Safetensors.load((resumedFinal as NSString).appendingPathComponent(file.rawValue))
-            XCTAssertEqual(Set(a.tensors.keys), Set(b.tensors.keys), file.rawValue)
-            for (name, t) in a.tensors {
-                let u = try XCTUnwrap(b.tensors[name], name)
-                XCTAssertEqual(t.shape, u.shape, name)
-                XCTAssertEqual(try t.asType(.float32).toArray() as [Float], try u.asType(.float32).toArray() as [Float], "\(file.rawValue) \(name)")
-            }
+            try TensorFiles.assertBitwiseEqual((wholeFinal as NSString).appendingPathComponent(file.rawValue),
+                                               (resumedFinal as NSString).appendingPathComponent(file.rawValue))
         }
         XCTAssertNil(FileManager.default.contents(atPath: (wholeFinal as NSString).appendingPathComponent(TrainingCheckpoint.File.ema.rawValue)))
 
