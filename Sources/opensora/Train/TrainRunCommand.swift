@@ -10,17 +10,12 @@ struct TrainRunCommand: ParsableCommand {
 
     @OptionGroup var options: TrainingConfigOptions
 
-    @Option(name: [.customLong("resume"), .customLong("load")],
-            help: "A checkpoint folder, or an experiment folder (its newest complete checkpoint), to continue exactly.")
-    var resume: String?
-
-    @Option(help: "The experiment folder to write (default: the next {outputs}/NNN-{model}).")
-    var experiment: String?
+    @OptionGroup var session: TrainingRunOptions
 
     func run() throws {
         let config = try options.load()
         let trainer = try DiffusionTrainer(config: config)
-        try TrainingSession.run(trainer, resume: resume, experiment: experiment, started: trainer.models.initialization)
+        try TrainingSession.run(trainer, resume: session.resume, experiment: session.experiment, started: trainer.models.initialization)
     }
 }
 

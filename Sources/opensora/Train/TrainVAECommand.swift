@@ -10,12 +10,7 @@ struct TrainVAECommand: ParsableCommand {
 
     @OptionGroup var options: TrainingConfigOptions
 
-    @Option(name: [.customLong("resume"), .customLong("load")],
-            help: "A checkpoint folder, or an experiment folder (its newest complete checkpoint), to continue exactly.")
-    var resume: String?
-
-    @Option(help: "The experiment folder to write (default: the next {outputs}/NNN-{model}).")
-    var experiment: String?
+    @OptionGroup var session: TrainingRunOptions
 
     @Option(parsing: .upToNextOption,
             help: ArgumentHelp("LPIPS weights for the perceptual term (vae_loss.lpips_weights): taming's vgg.pth or an LPIPS state_dict, "
@@ -34,6 +29,6 @@ struct TrainVAECommand: ParsableCommand {
             config.vaeLoss = loss
         }
         let trainer = try VAETrainer(config: config)
-        try TrainingSession.run(trainer, resume: resume, experiment: experiment, started: trainer.initialization)
+        try TrainingSession.run(trainer, resume: session.resume, experiment: session.experiment, started: trainer.initialization)
     }
 }
