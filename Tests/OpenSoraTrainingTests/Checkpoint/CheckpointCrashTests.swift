@@ -23,20 +23,8 @@ final class CheckpointCrashTests: XCTestCase {
         #endif
         let experiment = try CheckpointFixture.folder()
         let previous = try CheckpointFixture.checkpoint(globalStep: 10).0.save(in: experiment)
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["OpenSoraTrainingTests.CheckpointCrashTests/testChildWritesUntilKilled"]
-        child.environment = ProcessInfo.processInfo.environment.merging([Self.folderVariable: experiment]) { _, new in new }
-        child.standardOutput = FileHandle.nullDevice
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        let marker = (experiment as NSString).appendingPathComponent("writing")
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: marker), child.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "the child never started writing")
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        XCTAssertEqual(child.terminationReason, .uncaughtSignal)
+        try KilledChild.run(test: "CheckpointCrashTests/testChildWritesUntilKilled", environment: [Self.folderVariable: experiment],
+                            marker: (experiment as NSString).appendingPathComponent("writing"), timeout: 20)
 
         let names = try FileManager.default.contentsOfDirectory(atPath: experiment)
         XCTAssertFalse(names.contains("epoch0-global_step20"), "nothing half-written under a final name")

@@ -49,20 +49,9 @@ final class TrainerKillTests: XCTestCase {
         #endif
         let run = try TinyDiffusionRun(images: 4)
         let experiment = run.experiment("killed")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["OpenSoraTrainingTests.TrainerKillTests/testChildTrainsUntilKilled"]
-        child.environment = ProcessInfo.processInfo.environment.merging([Self.folderVariable: experiment, Self.csvVariable: run.csv]) { _, new in new }
-        child.standardOutput = FileHandle.nullDevice
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        let marker = (experiment as NSString).appendingPathComponent("writing")
-        let deadline = Date().addingTimeInterval(240)
-        while !FileManager.default.fileExists(atPath: marker), child.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "the child never reached the step-4 checkpoint")
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        XCTAssertEqual(child.terminationReason, .uncaughtSignal)
+        try KilledChild.run(test: "TrainerKillTests/testChildTrainsUntilKilled",
+                            environment: [Self.folderVariable: experiment, Self.csvVariable: run.csv],
+                            marker: (experiment as NSString).appendingPathComponent("writing"), timeout: 240)
 
         let names = try FileManager.default.contentsOfDirectory(atPath: experiment)
         XCTAssertFalse(names.contains { $0.hasSuffix("global_step4") }, "nothing half-written under a final name: \(names)")
