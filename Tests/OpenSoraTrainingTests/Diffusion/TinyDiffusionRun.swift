@@ -12,20 +12,10 @@ final class TinyDiffusionRun {
     /// `videos` moving-square clips of `frames` frames, `images` stills, plus `extraRows` (raw CSV lines).
     init(videos: Int = 0, images: Int = 0, frames: Int = 20, extraRows: [String] = []) throws {
         clips = try ClipFolder()
-        var rows = ["path,text,num_frames,height,width"]
         let size = VideoSize(height: 144, width: 256)
-        for i in 0..<videos {
-            try clips.video("v\(i).mkv", frames: frames, size: size) { f, y, x, c in
-                let left = (8 * f + 40 * i) % 200
-                let inside = x >= left && x < left + 48 && y >= 40 && y < 88
-                return inside ? UInt8([220, 40 + 50 * i, 60][c] % 256) : 16
-            }
-            rows.append("v\(i).mkv,a square moving right number \(i),\(frames),144,256")
-        }
-        for i in 0..<images {
-            try clips.image("i\(i).png", size: size) { y, x, c in UInt8((x * (i + 1) + y * 3 + c * 50) % 256) }
-            rows.append("i\(i).png,a still pattern number \(i),1,144,256")
-        }
+        var rows = ["path,text,num_frames,height,width"]
+        rows += try clips.movingSquares(videos, frames: frames, size: size, side: 48, speed: 8)
+        rows += try clips.stills(images, size: size)
         rows += extraRows
         csv = clips.file("data.csv")
         try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: csv))

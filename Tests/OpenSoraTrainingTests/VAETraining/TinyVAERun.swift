@@ -11,20 +11,10 @@ final class TinyVAERun: @unchecked Sendable {
 
     init(videos: Int = 3, images: Int = 1, frames: Int = 12) throws {
         clips = try ClipFolder()
-        var rows = ["path,text,num_frames,height,width"]
         let size = VideoSize(height: 24, width: 32)
-        for i in 0..<videos {
-            try clips.video("v\(i).mkv", frames: frames, size: size) { f, y, x, c in
-                let left = (2 * f + 5 * i) % 24
-                let inside = x >= left && x < left + 8 && y >= 8 && y < 16
-                return inside ? UInt8([220, 40 + 50 * i, 60][c]) : 16
-            }
-            rows.append("v\(i).mkv,a square number \(i),\(frames),24,32")
-        }
-        for i in 0..<images {
-            try clips.image("i\(i).png", size: size) { y, x, c in UInt8((x * (i + 3) + y * 5 + c * 60) % 256) }
-            rows.append("i\(i).png,a still pattern number \(i),1,24,32")
-        }
+        var rows = ["path,text,num_frames,height,width"]
+        rows += try clips.movingSquares(videos, frames: frames, size: size, side: 8, speed: 2)
+        rows += try clips.stills(images, size: size)
         csv = clips.file("data.csv")
         try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: csv))
         outputs = clips.file("outputs")
