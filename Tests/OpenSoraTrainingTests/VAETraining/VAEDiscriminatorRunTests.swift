@@ -1,6 +1,7 @@
 import Foundation
 import MLXTensor
 import NN
+import OpenSora
 @testable import OpenSoraTraining
 import XCTest
 
@@ -69,6 +70,39 @@ final class VAEDiscriminatorRunTests: XCTestCase {
         }
         let folder = try XCTUnwrap(summary.lastCheckpoint)
         XCTAssertNil(FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(TrainingCheckpoint.File.discriminator.rawValue)))
+    }
+
+    /// The trainer's adversarial term equals d_weight · g with d_weight = ‖∇nll‖ / (‖∇g‖ + 1e-4) · 0.5 taken here
+    /// from whole-model gradients at `temporal_vae.decoder.conv_out.conv.weight` (the trainer traces only that weight).
+    func testAdaptiveWeightComesFromTheLastDecoderLayer() throws {
+        let run = try TinyVAERun(videos: 2, images: 0)
+        let trainer = try VAETrainer(config: try run.config(extra: ["discriminator={ndf: 8, n_layers: 2}", "vae_loss.mixed_strategy=null"]))
+        let source = try trainer.batches(epoch: 0, from: 0)
+        let clip = try XCTUnwrap(try source.next()).video
+        source.stop()
+        let vae = trainer.vae, d = try XCTUnwrap(trainer.adversarial).discriminator
+        let x = clip.asType(.float32)
+        let noise = trainer.keys.key(step: 0, micro: 0, .vaePosterior).split(into: 2)
+        let spatial = vae.config.spatial, frames = x.dim(2)
+        let (b, h, w) = (x.dim(0), spatial.latentSide(x.dim(3)), spatial.latentSide(x.dim(4)))
+        let spatialNoise = Tensor.normal([b, spatial.latentChannels, frames, h, w], key: noise[0])
+        let temporalNoise = Tensor.normal([b, vae.latentChannels, vae.latentFrames(frames), h, w], key: noise[1])
+        func output() throws -> VideoVAETrainingOutput { try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise) }
+        func generator() throws -> Tensor {
+            let o = try output()
+            return d.withoutUpdatingStatistics { AdversarialLoss.generatorLoss(d(VAEAdversarialTraining.frames(o.reconstruction)), type: .hinge) }
+        }
+        let path = VAEAdversarialTraining.lastLayerPath
+        let nllGrad = try XCTUnwrap(try vae.valueAndGrad { let o = try output(); return try trainer.loss(x, o.reconstruction, posterior: o.posterior).nll }
+            .grads[path])
+        let (g, gGrads) = try vae.valueAndGrad { try generator() }
+        func norm(_ t: Tensor) throws -> Double { Double(try t.square().sum().sqrt().item() as Float) }
+        let weight = try norm(nllGrad) / (try norm(try XCTUnwrap(gGrads[path])) + 1e-4) * 0.5
+        let expected = weight * Double(try g.item() as Float)
+        let got = Double(try XCTUnwrap(try trainer.stepLosses(of: clip, step: 0, micro: 0).adversarial).item() as Float)
+        print("adaptive weight \(weight), adversarial term \(got) (expected \(expected))")
+        XCTAssertEqual(got, expected, accuracy: 1e-4 * abs(expected))
+        XCTAssertNotEqual(got, 0)
     }
 
     func testDiscriminatorConfigErrorsNameTheKey() throws {
