@@ -1,5 +1,6 @@
 // Reference: scripts/train_vae.py@v1.2.0 (VideoTextDataset + DistributedSampler, the mixed-length cut, the loss
-// blocks, HybridAdam over the trainable parameters, no EMA); spec/training.md §13.
+// blocks and their log_dict, HybridAdam over the trainable parameters, no EMA, the optional discriminator);
+// spec/training.md §13.
 import Foundation
 import MLXTensor
 import NN
@@ -124,13 +125,13 @@ public final class VAETrainer: TrainingTask {
     /// The discriminator's step after the VAE's (train_vae.py's order); its loss joins the step's terms as `disc_loss`.
     public func afterOptimizerStep(step: Int) throws {
         guard let adversarial else { return }
-        let discLoss = try adversarial.step(globalStep: step)
-        discTerm = discLoss
+        discTerm = try adversarial.step(globalStep: step)
     }
 
     /// The last step's `nll_loss`, `kl_loss`, `z_nll_loss`, `image_identity_loss` (single-frame steps with the flag),
     /// and with a discriminator `adversarial_loss` and `disc_loss`.
     public func lastTerms() throws -> [String: Double] {
+        try Tensor.eval(stepTerms.flatMap(\.values))
         var sums = [String: Double]()
         for terms in stepTerms {
             for (name, t) in terms { sums[name, default: 0] += Double(try t.asType(.float32).item() as Float) }
