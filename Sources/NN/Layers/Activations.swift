@@ -33,3 +33,15 @@ public final class ReLU: Module, UnaryLayer {
     override public init() { super.init() }
     public func callAsFunction(_ x: Tensor) -> Tensor { x.failure != nil ? x : x.relu() }
 }
+
+/// LeakyReLU (PyTorch `nn.LeakyReLU(negative_slope)`): x for x ≥ 0, slope·x below.
+public final class LeakyReLU: Module, UnaryLayer {
+    public let negativeSlope: Float
+    public init(negativeSlope: Float = 0.01) {
+        self.negativeSlope = negativeSlope
+        super.init()
+    }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        x.failure != nil ? x : Tensor.where(x .>= 0, x, x * negativeSlope)
+    }
+}

@@ -51,7 +51,9 @@ extension TrainingCheckpoint {
             modelConfig: try path(.modelConfig).map { p in
                 guard let data = FileManager.default.contents(atPath: p) else { throw TrainingCheckpointError.unreadable(path: p) }
                 return data
-            })
+            },
+            discriminator: path(.discriminator) == nil ? nil
+                : DiscriminatorState(model: try tensors(.discriminator), optimizer: try tensors(.discriminatorOptimizer)))
         guard checkpoint.progress.checkpointName.description == name || CheckpointName(name) == nil else {
             throw TrainingCheckpointError.badContent(checkpoint: name, file: File.progress.rawValue,
                                              reason: "says \(checkpoint.progress.checkpointName), the folder's name differs")

@@ -17,6 +17,10 @@ public struct TrainingCheckpoint {
         case config = "config.yaml"
         /// The trained model's own config (STDiT3Config or VideoVAEConfig JSON), so the folder loads as a model.
         case modelConfig = "config.json"
+        /// A VAE run's discriminator (weights and BatchNorm statistics, state_dict names) and its AdamW state; only
+        /// written when the run has one (train_vae.py's `discriminator/` and `disc_optimizer/`).
+        case discriminator = "discriminator.safetensors"
+        case discriminatorOptimizer = "discriminator_optimizer.safetensors"
     }
 
     public var progress: TrainingProgress
@@ -31,11 +35,14 @@ public struct TrainingCheckpoint {
     public var config: TrainingConfig
     /// `config.json` of the trained model.
     public var modelConfig: Data?
+    public var discriminator: DiscriminatorState?
 
     public init(progress: TrainingProgress, model: SafetensorsFile, ema: SafetensorsFile? = nil, optimizer: SafetensorsFile? = nil,
-                sampler: BatchSamplerState? = nil, rng: RNGStates = RNGStates(), config: TrainingConfig, modelConfig: Data? = nil) {
+                sampler: BatchSamplerState? = nil, rng: RNGStates = RNGStates(), config: TrainingConfig, modelConfig: Data? = nil,
+                discriminator: DiscriminatorState? = nil) {
         (self.progress, self.model, self.ema, self.optimizer) = (progress, model, ema, optimizer)
         (self.sampler, self.rng, self.config, self.modelConfig) = (sampler, rng, config, modelConfig)
+        self.discriminator = discriminator
     }
 
     /// Writes `experiment/epoch{E}-global_step{S}`: every file into a temporary folder beside it, the manifest
@@ -86,6 +93,12 @@ public struct TrainingCheckpoint {
         if let modelConfig {
             try modelConfig.write(to: URL(fileURLWithPath: path(.modelConfig)))
             try done(.modelConfig)
+        }
+        if let discriminator {
+            try Safetensors.save(discriminator.model, to: path(.discriminator))
+            try done(.discriminator)
+            try Safetensors.save(discriminator.optimizer, to: path(.discriminatorOptimizer))
+            try done(.discriminatorOptimizer)
         }
         let manifest = try CheckpointManifest(folder: folder, files: written)
         try json.encode(manifest).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(CheckpointManifest.fileName)))

@@ -42,14 +42,6 @@ extension TrainingConfig {
     public init(tree: ConfigNode) throws {
         guard tree == .null || tree.entries != nil else { throw ConfigError.typeMismatch(path: "", expected: "a mapping of keys", found: tree.summary) }
         var given = tree == .null ? ConfigNode.map([]) : tree
-        for key in Self.adversarialKeys {
-            guard let value = given[key] else { continue }
-            guard value == .null else {
-                throw ConfigError.unsupportedKey(path: key, reason: "the discriminator (adversarial) losses of train_vae.py are not implemented; "
-                                                 + "remove the key or set it to null (no v1.2 VAE stage uses them)")
-            }
-            given = given.removing(key)
-        }
         for (key, defaults) in try Self.sectionDefaults() {
             if let section = given[key], section.entries != nil { given = try given.setting([key], to: defaults.merged(with: section)) }
         }
@@ -67,7 +59,8 @@ extension TrainingConfig {
     /// Optional sections absent from the defaults: when a file gives one, its own defaults fill the keys it leaves out.
     static func sectionDefaults() throws -> [(String, ConfigNode)] {
         [("vae", try ConfigNode.encoding(VAE())), ("text_encoder", try ConfigNode.encoding(TextEncoder())),
-         ("scheduler", try ConfigNode.encoding(Scheduler())), ("vae_loss", try ConfigNode.encoding(VAELoss()))]
+         ("scheduler", try ConfigNode.encoding(Scheduler())), ("vae_loss", try ConfigNode.encoding(VAELoss())),
+         ("discriminator", try ConfigNode.encoding(Discriminator()))]
     }
 
     static func resolvingBase(_ tree: ConfigNode, baseDirectory: String, chain: [String]) throws -> ConfigNode {

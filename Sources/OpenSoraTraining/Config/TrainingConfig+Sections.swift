@@ -141,6 +141,15 @@ extension TrainingConfig {
         /// Added: the LPIPS weights, `[head]` or `[head, vgg16]` (taming's vgg.pth or a whole LPIPS state_dict, then
         /// torchvision's vgg16 when the trunk is not in it); nil leaves the perceptual term off.
         public var lpipsWeights: [String]?
+        /// The adversarial terms' settings (used only with a `discriminator`); defaults are train_vae.py's cfg.get values.
+        public var discriminatorFactor = 1.0
+        public var discriminatorStart = -1
+        public var generatorFactor = 0.5
+        public var generatorLossType: GeneratorLossType = .hinge
+        public var discriminatorLossType: DiscriminatorLossType = .hinge
+        /// Accepted only as null or 0: train_vae.py passes no LeCam EMA or real video, so a positive weight fails there.
+        public var lecamLossWeight: Double?
+        public var gradientPenaltyLossWeight: Double?
 
         public init() {}
 
@@ -148,6 +157,9 @@ extension TrainingConfig {
             case perceptualLossWeight = "perceptual_loss_weight", klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
             case mixedStrategy = "mixed_strategy", mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss"
             case useZRecLoss = "use_z_rec_loss", useImageIdentityLoss = "use_image_identity_loss", lpipsWeights = "lpips_weights"
+            case discriminatorFactor = "discriminator_factor", discriminatorStart = "discriminator_start", generatorFactor = "generator_factor"
+            case generatorLossType = "generator_loss_type", discriminatorLossType = "discriminator_loss_type"
+            case lecamLossWeight = "lecam_loss_weight", gradientPenaltyLossWeight = "gradient_penalty_loss_weight"
         }
     }
 }

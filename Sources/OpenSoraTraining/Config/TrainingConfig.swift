@@ -29,6 +29,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var textEncoderModelMaxLength = 300
     public var textEncoderOutputDim = 4096
     public var vaeLoss: VAELoss?
+    /// train_vae.py's optional discriminator (`discriminator=dict(type=…)`); nil, as in every v1.2 config, trains without one.
+    public var discriminator: Discriminator?
     public var optimizer = Optimizer()
     /// Linear warm-up length in optimizer steps; nil = none.
     public var warmupSteps: Int?
@@ -70,7 +72,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         case gradCheckpoint = "grad_checkpoint", model, vae, textEncoder = "text_encoder", scheduler, maskRatios = "mask_ratios"
         case loadVideoFeatures = "load_video_features", loadTextFeatures = "load_text_features", vaeOutChannels = "vae_out_channels"
         case textEncoderModelMaxLength = "text_encoder_model_max_length", textEncoderOutputDim = "text_encoder_output_dim"
-        case vaeLoss = "vae_loss", optimizer, warmupSteps = "warmup_steps", gradClip = "grad_clip", emaDecay = "ema_decay"
+        case vaeLoss = "vae_loss", discriminator, optimizer, warmupSteps = "warmup_steps", gradClip = "grad_clip", emaDecay = "ema_decay"
         case epochs, maxSteps = "max_steps", logEvery = "log_every", ckptEvery = "ckpt_every", evalEvery = "eval_every"
         case evalBucketConfig = "eval_bucket_config", numEvalTimesteps = "num_eval_timesteps", batchSize = "batch_size"
         case gradAccumulationSteps = "grad_accumulation_steps", seed, outputs, wandb, load
@@ -83,10 +85,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
                             "mixed_strategy": "vae_loss.mixed_strategy", "mixed_image_ratio": "vae_loss.mixed_image_ratio",
                             "use_real_rec_loss": "vae_loss.use_real_rec_loss", "use_z_rec_loss": "vae_loss.use_z_rec_loss",
                             "use_image_identity_loss": "vae_loss.use_image_identity_loss", "num_frames": "dataset.num_frames",
-                            "image_size": "dataset.image_size", "model_max_length": "text_encoder_model_max_length"]
-
-    /// train_vae.py's adversarial keys (a discriminator and its losses): not implemented, and no v1.2 config sets them,
-    /// so a config that gives one a value is refused by name instead of training without it.
-    static let adversarialKeys = ["discriminator", "discriminator_factor", "discriminator_start", "generator_factor",
-                                  "generator_loss_type", "discriminator_loss_type", "lecam_loss_weight", "gradient_penalty_loss_weight"]
+                            "image_size": "dataset.image_size", "model_max_length": "text_encoder_model_max_length",
+                            "discriminator_factor": "vae_loss.discriminator_factor", "discriminator_start": "vae_loss.discriminator_start",
+                            "generator_factor": "vae_loss.generator_factor", "generator_loss_type": "vae_loss.generator_loss_type",
+                            "discriminator_loss_type": "vae_loss.discriminator_loss_type", "lecam_loss_weight": "vae_loss.lecam_loss_weight",
+                            "gradient_penalty_loss_weight": "vae_loss.gradient_penalty_loss_weight"]
 }

@@ -18,16 +18,20 @@ public struct TrainingLogEntry: Codable, Equatable, Sendable {
     public var gradNorm: Double?
     /// Dataset rows skipped so far in this session (missing, corrupt or too short), when any were.
     public var skippedSamples: Int?
+    /// The step's loss terms by the reference's log names (train_vae.py's `log_dict`: nll_loss, kl_loss, …), when the
+    /// trainer reports them.
+    public var terms: [String: Double]?
 
     public init(step: Int, epoch: Int, loss: Double, lr: Double, samplesPerSecond: Double, elapsedSeconds: Double,
-                evalLosses: [String: Double]? = nil, gradNorm: Double? = nil, skippedSamples: Int? = nil) {
+                evalLosses: [String: Double]? = nil, gradNorm: Double? = nil, skippedSamples: Int? = nil,
+                terms: [String: Double]? = nil) {
         (self.step, self.epoch, self.loss, self.lr) = (step, epoch, loss, lr)
         (self.samplesPerSecond, self.elapsedSeconds, self.evalLosses) = (samplesPerSecond, elapsedSeconds, evalLosses)
-        (self.gradNorm, self.skippedSamples) = (gradNorm, skippedSamples)
+        (self.gradNorm, self.skippedSamples, self.terms) = (gradNorm, skippedSamples, terms)
     }
 
     enum CodingKeys: String, CodingKey {
         case step, epoch, loss, lr, samplesPerSecond = "samples_per_s", elapsedSeconds = "elapsed_s", evalLosses = "eval"
-        case gradNorm = "grad_norm", skippedSamples = "skipped"
+        case gradNorm = "grad_norm", skippedSamples = "skipped", terms
     }
 }

@@ -15,6 +15,9 @@ public final class ParameterOptimizer {
     public let gradClip: Float
     public let ema: EMA?
     public let computeDType: DType
+    /// Buffers the module's own forward updates (BatchNorm statistics): kept in their dtype, not cast, and read back
+    /// from the module after every step so the checkpoint holds them.
+    public let liveBuffers: Set<String>
 
     /// What one optimizer step did.
     public struct Step: Sendable, Equatable {
@@ -25,10 +28,14 @@ public final class ParameterOptimizer {
         public var learningRate: Double
     }
 
-    public init(module: Module, config: TrainingConfig, computeDType: DType) throws {
+    /// `liveBuffers`: the module updates its buffers itself (see `liveBuffers`); `keepsEMA: false` ignores `ema_decay`.
+    public init(module: Module, config: TrainingConfig, computeDType: DType, liveBuffers: Bool = false, keepsEMA: Bool = true) throws {
         self.module = module
         self.computeDType = computeDType
-        let master = Dictionary(module.namedParameters().map { ($0.0, $0.1.asType(.float32)) }, uniquingKeysWith: { a, _ in a })
+        let live = liveBuffers ? module.bufferPaths() : []
+        self.liveBuffers = live
+        let master = Dictionary(module.namedParameters().map { ($0.0, live.contains($0.0) ? $0.1 : $0.1.asType(.float32)) },
+                                uniquingKeysWith: { a, _ in a })
         self.master = master
         trainablePaths = module.trainableParameters().map(\.0)
         guard !trainablePaths.isEmpty else { throw TrainingError.nothingToTrain(module: "\(type(of: module))") }
@@ -37,7 +44,7 @@ public final class ParameterOptimizer {
                       weightDecay: Float(o.weightDecay))
         schedule = WarmupSchedule(baseLearningRate: Float(o.lr), warmupSteps: config.warmupSteps ?? 0)
         gradClip = Float(config.gradClip)
-        ema = config.emaDecay.map { EMA(parameters: master, decay: Float($0)) }
+        ema = keepsEMA ? config.emaDecay.map { EMA(parameters: master, decay: Float($0)) } : nil
         try Tensor.eval(Array(master.values))
         try syncModule()
     }
@@ -63,13 +70,22 @@ public final class ParameterOptimizer {
         let trainable = Dictionary(uniqueKeysWithValues: trainablePaths.map { ($0, master[$0]!) })
         for (path, p) in try adamw.update(parameters: trainable, grads: clipped) { master[path] = p }
         try ema?.update(with: trainable.keys.reduce(into: [:]) { $0[$1] = master[$1] })
+        try absorbLiveBuffers()
         try syncModule()
         return Step(loss: lossSum / Double(microBatches), gradNorm: Double(norm), learningRate: Double(lr))
     }
 
-    /// The module's parameters from the master copy, in the compute dtype.
+    /// The module's parameters from the master copy, in the compute dtype (live buffers as they are).
     func syncModule() throws {
-        try module.update(parameters: master.mapValues { $0.asType(computeDType) })
+        try module.update(parameters: master.reduce(into: [:]) { $0[$1.key] = liveBuffers.contains($1.key) ? $1.value : $1.value.asType(computeDType) })
+    }
+
+    /// Copies the live buffers' current values from the module into the master copy.
+    func absorbLiveBuffers() throws {
+        guard !liveBuffers.isEmpty else { return }
+        let current = module.namedParameters().filter { liveBuffers.contains($0.0) }
+        for (path, t) in current { master[path] = t }
+        try Tensor.eval(current.map(\.1))
     }
 
     // MARK: state
@@ -105,7 +121,7 @@ public final class ParameterOptimizer {
             guard t.shape == current.shape else {
                 throw TrainingError.checkpointMismatch(what: "model", key: path, reason: "shape \(t.shape), the model has \(current.shape)")
             }
-            restored[path] = t.asType(.float32)
+            restored[path] = t.asType(liveBuffers.contains(path) ? current.dtype : .float32)
         }
         if let extra = model.tensors.keys.first(where: { master[$0] == nil }) {
             throw TrainingError.checkpointMismatch(what: "model", key: extra, reason: "not a parameter of this model")

@@ -7,7 +7,7 @@ import MLXTensor
 public struct RunKeys: Sendable, Equatable {
     /// What a key is for; each purpose is an independent stream.
     public enum Purpose: UInt64, Sendable {
-        case vaePosterior = 1, timesteps, noise, frameMasks, captionDropout, mixedLength, evaluation, dataOrder
+        case vaePosterior = 1, timesteps, noise, frameMasks, captionDropout, mixedLength, evaluation, dataOrder, discriminatorInit
     }
 
     public let seed: UInt64

@@ -54,6 +54,7 @@ public final class TrainingLoop<Task: TrainingTask> {
             let loaded = try TrainingCheckpoint.load(from: folder)
             try task.optimizer.restore(model: loaded.checkpoint.model, optimizerPath: loaded.path(.optimizer),
                                        emaPath: loaded.path(.ema))
+            if let notice = try task.restoreDiscriminator(from: loaded) { options.onMessage(notice) }
             experiment = options.experiment ?? (folder as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: experiment, withIntermediateDirectories: true)  // a new folder for the rest
             if config.startFromScratch {
@@ -86,7 +87,7 @@ public final class TrainingLoop<Task: TrainingTask> {
                 progress: progress, model: task.optimizer.modelState(), ema: try task.optimizer.emaState(),
                 optimizer: task.optimizer.adamw.state(), sampler: BatchSamplerState(epoch: progress.epoch, position: progress.step),
                 rng: RNGStates(keys: ["run": .init(seed: config.seed, counter: UInt64(progress.globalStep))]),
-                config: config, modelConfig: try task.modelConfigJSON())
+                config: config, modelConfig: try task.modelConfigJSON(), discriminator: try task.discriminatorState())
             lastCheckpoint = try checkpoint.save(in: experiment, keepLast: config.keepLastCheckpoints, afterFile: options.onCheckpointFile)
             savedAt = progress.globalStep
             options.onMessage("saved \(lastCheckpoint!)")
@@ -108,6 +109,8 @@ public final class TrainingLoop<Task: TrainingTask> {
                 let step = progress.globalStep
                 let result = try task.optimizer.step(microBatches: group.count) { try task.loss(of: group[$0], step: step, micro: $0) }
                 guard result.loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, loss: result.loss) }
+                try task.afterOptimizerStep(step: step)
+                let terms = try task.lastTerms()
                 progress.globalStep += 1
                 progress.step = startPosition + source.consumed()
                 samples += group.reduce(0) { $0 + task.sampleCount(of: $1) }
@@ -115,7 +118,8 @@ public final class TrainingLoop<Task: TrainingTask> {
                 let elapsed = (clock.now - start).seconds
                 var entry = TrainingLogEntry(step: progress.globalStep, epoch: epoch, loss: result.loss, lr: result.learningRate,
                                              samplesPerSecond: Double(samples) / max(elapsed, 1e-9), elapsedSeconds: elapsed,
-                                             gradNorm: result.gradNorm, skippedSamples: skipped > 0 ? skipped : nil)
+                                             gradNorm: result.gradNorm, skippedSamples: skipped > 0 ? skipped : nil,
+                                             terms: terms.isEmpty ? nil : terms)
                 if config.evalEvery > 0, progress.globalStep % config.evalEvery == 0 {
                     entry.evalLosses = try task.evaluate(afterStep: progress.globalStep)
                 }

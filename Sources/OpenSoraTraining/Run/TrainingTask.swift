@@ -21,6 +21,22 @@ public protocol TrainingTask: AnyObject {
     func evaluate(afterStep step: Int) throws -> [String: Double]
     /// The trained model's `config.json`, written into each checkpoint so the folder loads as a model.
     func modelConfigJSON() throws -> Data
+    /// Work after the optimizer step `step` (0-based), before the log line: the VAE trainer's discriminator step.
+    func afterOptimizerStep(step: Int) throws
+    /// The last step's loss terms by name, for the log line's `terms`; empty when the trainer reports none.
+    func lastTerms() throws -> [String: Double]
+    /// A discriminator's weights and optimizer state for the checkpoint; nil without one.
+    func discriminatorState() throws -> DiscriminatorState?
+    /// Restores the discriminator from `loaded`; returns a notice when it could not (nil otherwise).
+    func restoreDiscriminator(from loaded: LoadedCheckpoint) throws -> String?
+}
+
+/// Defaults for trainers with one model and a single loss (the diffusion trainer).
+extension TrainingTask {
+    public func afterOptimizerStep(step: Int) throws {}
+    public func lastTerms() throws -> [String: Double] { [:] }
+    public func discriminatorState() throws -> DiscriminatorState? { nil }
+    public func restoreDiscriminator(from loaded: LoadedCheckpoint) throws -> String? { nil }
 }
 
 /// A stream of batches and where it stands: `consumed` counts sampler positions used (skipped ones too).

@@ -4,7 +4,7 @@ import OpenSora
 
 /// One step's losses under the script's log names; `total` is what is back-propagated.
 public struct VAEStepLosses {
-    public let total: Tensor
+    public var total: Tensor
     /// `nll_loss`: pixel reconstruction (L1 + LPIPS), always computed for the log.
     public let nll: Tensor
     /// `kl_loss`: the weighted KL of the (last chunk's) temporal posterior.
@@ -13,6 +13,16 @@ public struct VAEStepLosses {
     public let zNLL: Tensor
     /// `image_identity_loss`: only on single-frame batches with the flag on (nil otherwise).
     public let imageIdentity: Tensor?
+    /// `adversarial_loss`: the generator's weighted GAN term, with a discriminator (nil otherwise).
+    public var adversarial: Tensor? = nil
+
+    /// The terms under train_vae.py's log names (the ones this step computed).
+    public var named: [String: Tensor] {
+        var terms = ["nll_loss": nll, "kl_loss": kl, "z_nll_loss": zNLL]
+        if let imageIdentity { terms["image_identity_loss"] = imageIdentity }
+        if let adversarial { terms["adversarial_loss"] = adversarial }
+        return terms
+    }
 }
 
 extension VAETrainingStage {

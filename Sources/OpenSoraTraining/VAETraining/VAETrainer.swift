@@ -1,5 +1,6 @@
 // Reference: scripts/train_vae.py@v1.2.0 (VideoTextDataset + DistributedSampler, the mixed-length cut, the loss
-// blocks, HybridAdam over the trainable parameters, no EMA); spec/training.md §13.
+// blocks and their log_dict, HybridAdam over the trainable parameters, no EMA, the optional discriminator);
+// spec/training.md §13.
 import Foundation
 import MLXTensor
 import NN
@@ -20,6 +21,11 @@ public final class VAETrainer: TrainingTask {
     public let shape: BucketShape
     /// Where the weights came from and whether LPIPS is on (the terminal's first line).
     public let initialization: String
+    /// The discriminator and its optimizer, when the config has a `discriminator` (none of the v1.2 stages do).
+    public let adversarial: VAEAdversarialTraining?
+    /// The last step's terms by log name (averaged over its micro-batches).
+    var stepTerms = [[String: Tensor]]()
+    var discTerm: Double?
     let warn: @Sendable (String) -> Void
 
     public init(config: TrainingConfig, warn: @escaping @Sendable (String) -> Void = DataLoader.warnOnStandardError) throws {
@@ -47,11 +53,14 @@ public final class VAETrainer: TrainingTask {
         var lossConfig = stage.lossConfig
         if perceptual == nil { lossConfig.perceptualLossWeight = 0 }
         loss = VAELoss(lossConfig, perceptual: perceptual)
-        initialization = built.initialization + "; " + note
+        var initialization = built.initialization + "; " + note
         optimizer = try ParameterOptimizer(module: vae, config: config, computeDType: config.dtype.computeDType)
+        adversarial = try config.discriminator.map { try VAEAdversarialTraining(config: config, section: $0, keys: RunKeys(seed: config.seed)) }
+        if adversarial != nil { initialization += "; discriminator NLayerDiscriminator (PyTorch default init)" }
         dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval,
                                       transform: transform == .center ? .centre : .resizeCrop, repeatsImages: true)
         sampler = DistributedSampler(count: dataset.table.rows.count, batchSize: config.batchSize ?? 1)
+        self.initialization = initialization
     }
 
     /// LPIPS from `vae_loss.lpips_weights`, or none (the term off) when no weights are given or its weight is 0.
@@ -81,12 +90,16 @@ public final class VAETrainer: TrainingTask {
     }
 
     public func loss(of batch: TrainingBatch, step: Int, micro: Int) throws -> Tensor {
-        try stepLosses(of: batch.video, step: step, micro: micro).total
+        if micro == 0 { stepTerms.removeAll() }
+        let losses = try stepLosses(of: batch.video, step: step, micro: micro, training: true)
+        stepTerms.append(losses.named)
+        return losses.total
     }
 
     /// Every loss term of one micro-batch: the mixed-length cut and both posteriors' noise are drawn from
-    /// (seed, step, micro), so a resumed run and a re-evaluation see the same values.
-    public func stepLosses(of video: Tensor, step: Int, micro: Int) throws -> VAEStepLosses {
+    /// (seed, step, micro), so a resumed run and a re-evaluation see the same values. `training` keeps the frames
+    /// for the discriminator's step.
+    public func stepLosses(of video: Tensor, step: Int, micro: Int, training: Bool = false) throws -> VAEStepLosses {
         let draw = Double(keys.seedValue(step: step, micro: micro, .mixedLength) >> 11) * 0x1p-53
         let frames = try stage.keptFrames(of: video.dim(2), draw: draw)
         let dtype = config.dtype.computeDType
@@ -97,7 +110,50 @@ public final class VAETrainer: TrainingTask {
         let spatialNoise = Tensor.normal([b, spatial.latentChannels, frames, h, w], key: noise[0]).asType(dtype)
         let temporalNoise = Tensor.normal([b, vae.latentChannels, vae.latentFrames(frames), h, w], key: noise[1]).asType(dtype)
         let output = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise)
-        return try stage.stepLosses(x, output, loss: loss)
+        var losses = try stage.stepLosses(x, output, loss: loss)
+        guard let adversarial else { return losses }
+        let term = try adversarial.generatorTerm(reconstruction: output.reconstruction, step: step, vae: vae) {
+            let again = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise)
+            return (try loss(x, again.reconstruction, posterior: again.posterior).nll, again.reconstruction)
+        }
+        losses.adversarial = term
+        losses.total = losses.total + term
+        if training { adversarial.remember(real: x, fake: output.reconstruction) }
+        return losses
+    }
+
+    /// The discriminator's step after the VAE's (train_vae.py's order); its loss joins the step's terms as `disc_loss`.
+    public func afterOptimizerStep(step: Int) throws {
+        guard let adversarial else { return }
+        discTerm = try adversarial.step(globalStep: step)
+    }
+
+    /// The last step's `nll_loss`, `kl_loss`, `z_nll_loss`, `image_identity_loss` (single-frame steps with the flag),
+    /// and with a discriminator `adversarial_loss` and `disc_loss`.
+    public func lastTerms() throws -> [String: Double] {
+        try Tensor.eval(stepTerms.flatMap(\.values))
+        var sums = [String: Double]()
+        for terms in stepTerms {
+            for (name, t) in terms { sums[name, default: 0] += Double(try t.asType(.float32).item() as Float) }
+        }
+        var result = sums.mapValues { $0 / Double(max(stepTerms.count, 1)) }
+        if let discTerm { result["disc_loss"] = discTerm }
+        return result
+    }
+
+    /// The discriminator's weights (with its BatchNorm statistics) and AdamW state, for the checkpoint.
+    public func discriminatorState() throws -> DiscriminatorState? {
+        adversarial.map { DiscriminatorState(model: $0.optimizer.modelState(), optimizer: $0.optimizer.adamw.state()) }
+    }
+
+    /// Restores the discriminator from a checkpoint that has one (train_vae.py loads `discriminator/` only if it exists).
+    public func restoreDiscriminator(from loaded: LoadedCheckpoint) throws -> String? {
+        guard let adversarial else { return nil }
+        guard let state = loaded.checkpoint.discriminator else {
+            return "the checkpoint has no discriminator; it starts from its initial weights"
+        }
+        try adversarial.optimizer.restore(model: state.model, optimizerPath: loaded.path(.discriminatorOptimizer), emaPath: nil)
+        return nil
     }
 
     public func sampleCount(of batch: TrainingBatch) -> Int { batch.count }

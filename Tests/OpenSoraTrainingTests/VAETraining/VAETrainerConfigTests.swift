@@ -26,8 +26,8 @@ final class VAETrainerConfigTests: XCTestCase {
 
     func testUnknownAndUnsupportedKeysAreNamed() {
         assertRefused(["vae_loss.use_z_rec=true"], mentions: "unknown key 'vae_loss.use_z_rec'")
-        assertRefused(["discriminator={type: DISCRIMINATOR_3D}"], mentions: "discriminator: not supported")
-        assertRefused(["discriminator_start=2000"], mentions: "discriminator_start: not supported")
+        assertRefused(["discriminator={type: DISCRIMINATOR_3D}"], mentions: "discriminator.type")
+        assertRefused(["discriminator_start=2000"], mentions: "vae_loss.discriminator_start")
     }
 
     func testInvalidValuesAreNamed() {
