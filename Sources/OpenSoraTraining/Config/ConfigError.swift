@@ -16,8 +16,6 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case unknownPreset(String, accepted: [String])
     /// `base:` chains that loop or nest too deep.
     case baseChain([String])
-    /// A key the reference reads that this build does not implement (rather than ignoring it).
-    case unsupportedKey(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -30,7 +28,6 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .yaml(let source, let message): "\(source): not valid YAML: \(message)"
         case .unknownPreset(let name, let accepted): "unknown preset '\(name)'; accepted: \(accepted.joined(separator: ", "))"
         case .baseChain(let chain): "base: chain \(chain.joined(separator: " -> ")) loops or is deeper than 8"
-        case .unsupportedKey(let path, let reason): "\(path): not supported: \(reason)"
         }
     }
 }
