@@ -37,10 +37,16 @@ extension ModelBundle {
 
     /// A video VAE from weights: a `train-vae` checkpoint folder (its `config.json` picks the size) or released weights (v1.2).
     public static func videoVAE(at path: String, dtype: DType = .float32) throws -> VideoVAE {
-        let configPath = (path as NSString).appendingPathComponent(TrainingCheckpoint.File.modelConfig.rawValue)
-        let config = FileManager.default.fileExists(atPath: configPath) ? try ModelFolder.config(VideoVAEConfig.self, at: configPath) : .v1_2
+        let config = hasModelConfig(path) ? try ModelFolder.config(VideoVAEConfig.self, at: modelConfigPath(path)) : .v1_2
         return try loadVAE(at: path, config: config, dtype: dtype)
     }
+
+    static func modelConfigPath(_ folder: String) -> String {
+        (folder as NSString).appendingPathComponent(TrainingCheckpoint.File.modelConfig.rawValue)
+    }
+
+    /// Whether `path` is a folder with a model `config.json` (ours, or a Hugging Face model folder).
+    public static func hasModelConfig(_ path: String) -> Bool { FileManager.default.fileExists(atPath: modelConfigPath(path)) }
 
     /// Whether `path` is a folder written by the trainers (it has a checkpoint manifest).
     public static func isTrainingCheckpoint(_ path: String) -> Bool {

@@ -79,16 +79,15 @@ public struct DiffusionModels {
     /// The frozen VAE: the released v1.2 pipeline from its folder, or the tiny one (from a file, or from `key`).
     static func frozenVAE(_ v: TrainingConfig.VAE, key: RandomKey) throws -> VideoVAE {
         let vae: VideoVAE
-        switch v.type {
-        case .openSoraV1_2:
-            guard let path = v.fromPretrained else {
-                throw TrainingError.missingWeights(key: "vae.from_pretrained", reason: "the OpenSoraVAE_V1_2 weights are required (a folder or file)")
-            }
-            vae = try ModelBundle.loadVAE(at: path, config: .v1_2, dtype: .float32)
-        case .tiny:
-            if let path = v.fromPretrained { vae = try ModelBundle.loadVAE(at: path, config: .tiny, dtype: .float32) } else {
-                vae = try VideoVAE(.tiny, key: key)
-            }
+        switch (v.type, v.fromPretrained) {
+        case (.openSoraV1_2, nil):
+            throw TrainingError.missingWeights(key: "vae.from_pretrained", reason: "the OpenSoraVAE_V1_2 weights are required (a folder or file)")
+        case (.tiny, nil):
+            vae = try VideoVAE(.tiny, key: key)
+        case (_, let path?):
+            // A train-vae checkpoint's config.json gives its size; released weights are v1.2, bare tiny weights tiny.
+            vae = ModelBundle.hasModelConfig(path) || v.type == .openSoraV1_2
+                ? try ModelBundle.videoVAE(at: path) : try ModelBundle.loadVAE(at: path, config: .tiny, dtype: .float32)
         }
         vae.eval()
         vae.frozenPrefixes = [""]

@@ -65,3 +65,22 @@ final class DiffusionTrainerOptionsTests: XCTestCase {
         XCTAssertThrowsError(try DiffusionTrainer(config: config)) { XCTAssertTrue("\($0)".contains("VideoAutoencoderPipeline"), "\($0)") }
     }
 }
+
+final class TrainedVAEInDiffusionTests: XCTestCase {
+    /// A train-vae checkpoint is the diffusion trainer's frozen VAE (vae.from_pretrained), weights unchanged: the two
+    /// trainers chain as the default-model recipe needs.
+    func testATrainVAECheckpointIsTheFrozenVAE() throws {
+        let vaeRun = try TinyVAERun()
+        let vaeTrainer = try VAETrainer(config: try vaeRun.config(steps: 1), warn: { _ in })
+        let folder = try XCTUnwrap(try TrainingLoop(task: vaeTrainer, options: .init(experiment: vaeRun.clips.file("vae"))).run().lastCheckpoint)
+        let run = try TinyDiffusionRun(images: 1)
+        var config = try run.config()
+        config.vae?.fromPretrained = folder
+        let models = try DiffusionModels(config: config)
+        let trained = vaeTrainer.vae.stateDict()
+        for (name, t) in try XCTUnwrap(models.vae).stateDict() {
+            XCTAssertEqual(try t.toArray() as [Float], try XCTUnwrap(trained[name]).toArray() as [Float], name)
+        }
+        XCTAssertEqual(models.vae?.config.microFrameSize, 17)
+    }
+}
