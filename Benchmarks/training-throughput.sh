@@ -62,24 +62,39 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 w = int(sys.argv[2])
 base = rows[w - 1]
-n = sum(1 for _ in rows[w:])
+n = len(rows) - w
 # samples_per_s is cumulative (samples since the loop started / elapsed); recover each step's samples from it.
 samples = [round(r["samples_per_s"] * r["elapsed_s"]) for r in rows]
-print("%.3f %.4f" % ((samples[-1] - samples[w - 1]) / (rows[-1]["elapsed_s"] - base["elapsed_s"]),
-                     (rows[-1]["elapsed_s"] - base["elapsed_s"]) / n))
+# Step times of the measured steps, split into each epoch's first step and the others (the data loader restarts
+# per epoch: its first batch is decoded while the step waits).
+dt = [(r["epoch"], rows[i - 1]["epoch"] != r["epoch"], r["elapsed_s"] - rows[i - 1]["elapsed_s"]) for i, r in enumerate(rows) if i >= w]
+first = [d for _, f, d in dt if f] or [0.0]
+rest = [d for _, f, d in dt if not f] or [0.0]
+print("%.3f %.4f %.4f %.4f" % ((samples[-1] - samples[w - 1]) / (rows[-1]["elapsed_s"] - base["elapsed_s"]),
+                               (rows[-1]["elapsed_s"] - base["elapsed_s"]) / n, sum(first) / len(first), sum(rest) / len(rest)))
 PY
 }
 
 : >"$WORK/results.txt"
+# What the interpreter and libraries alone hold (torch 2.15's wheel here is the CUDA build; nothing runs on a GPU).
+/usr/bin/time -v $PY -c "import torch, numpy, diffusers.models, safetensors" 2>"$WORK/torch-import.time"
+echo "torch import-only peak_rss_mb=$(( $(peak "$WORK/torch-import.time") / 1024 ))" | tee -a "$WORK/results.txt"
 for r in $(seq "$ROUNDS"); do
-  for mode in features video; do
+  # video-seq: the same video run with num_workers 0 (decode on the training thread, one part after the other as in
+  # the PyTorch script); Swift only.
+  for mode in features video video-seq; do
     exp="$WORK/exp-$mode-$r"
-    if [ "$mode" = features ]; then extra=("${FEATURES[@]}" --data-path "$WORK/features"); else extra=(--data-path "$CSV"); fi
+    case "$mode" in
+      features) extra=("${FEATURES[@]}" --data-path "$WORK/features") ;;
+      video) extra=(--data-path "$CSV") ;;
+      video-seq) extra=(--data-path "$CSV" --set num_workers=0) ;;
+    esac
     /usr/bin/time -v $BIN train tiny "${COMMON[@]}" "${extra[@]}" --experiment "$exp" >/dev/null 2>"$exp.time" \
       || { cat "$exp.time" >&2; exit 1; }
-    read -r sps steps <<<"$(swift_sps "$exp/log.jsonl")"
-    echo "swift mode=$mode round=$r samples_per_s=$sps step_s=$steps peak_rss_mb=$(( $(peak "$exp.time") / 1024 ))" \
-      | tee -a "$WORK/results.txt"
+    read -r sps steps first rest <<<"$(swift_sps "$exp/log.jsonl")"
+    echo "swift mode=$mode round=$r samples_per_s=$sps step_s=$steps epoch_first_step_s=$first other_step_s=$rest" \
+         "peak_rss_mb=$(( $(peak "$exp.time") / 1024 ))" | tee -a "$WORK/results.txt"
+    [ "$mode" = video-seq ] && continue
     data="$CSV"; [ "$mode" = features ] && data="$WORK/features"
     /usr/bin/time -v env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY Benchmarks/training_step_torch.py "$mode" "$data" \
       --steps "$STEPS" --warmup "$WARMUP" >"$WORK/torch-$mode-$r.out" 2>"$WORK/torch-$mode-$r.time" \
@@ -97,10 +112,16 @@ def vals(side, mode, key):
 print("| path | Swift samples/s | PyTorch samples/s | ratio (Swift/PyTorch) | Swift peak RSS | PyTorch peak RSS |")
 print("| --- | --- | --- | --- | --- | --- |")
 for mode in ["features", "video"]:
-    sw, th = vals("swift", mode, "samples_per_s"), vals("torch", mode, "samples_per_s")
+    sw, th = vals("swift", mode + " ", "samples_per_s"), vals("torch", mode + " ", "samples_per_s")
     ratios = [a / b for a, b in zip(sw, th)]
     print("| %s | %.2f | %.2f | %.2f [%.2f..%.2f] | %.0f MB | %.0f MB |" % (
         mode, st.median(sw), st.median(th), st.median(ratios), min(ratios), max(ratios),
-        max(vals("swift", mode, "peak_rss_mb")), max(vals("torch", mode, "time_peak_rss_mb"))))
+        max(vals("swift", mode + " ", "peak_rss_mb")), max(vals("torch", mode + " ", "time_peak_rss_mb"))))
+seq = vals("swift", "video-seq ", "samples_per_s")
+th = vals("torch", "video ", "samples_per_s")
+print("| video, Swift num_workers 0 (sequential, like the PyTorch script) | %.2f | %.2f | %.2f | %.0f MB | |" % (
+    st.median(seq), st.median(th), st.median([a / b for a, b in zip(seq, th)]), max(vals("swift", "video-seq ", "peak_rss_mb"))))
+for side, mode in [("swift", "features"), ("swift", "video"), ("swift", "video-seq"), ("torch", "features"), ("torch", "video")]:
+    print(side, mode, "samples/s per round:", vals(side, mode + " ", "samples_per_s"))
 PY
 echo "work folder: $WORK"

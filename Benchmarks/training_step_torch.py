@@ -299,7 +299,7 @@ def main():
         base = os.path.dirname(os.path.abspath(args.data))
         order = []
 
-    times = {"decode": [], "encode": [], "step": [], "total": []}
+    times = {"decode": [], "encode": [], "t5": [], "step": [], "total": []}
     losses = []
     for step in range(args.warmup + args.steps):
         t0 = time.perf_counter()
@@ -320,8 +320,11 @@ def main():
             t1 = time.perf_counter()
             with torch.no_grad():
                 x = vae.encode(video)
+                tv = time.perf_counter()
                 model_args = text_encoder.encode([r["text"] for r in picked])
             t2 = time.perf_counter()
+            if step >= args.warmup:
+                times["t5"].append(t2 - tv)
             n = len(picked)
             meta = dict(fps=torch.full((n,), 24.0), height=torch.full((n,), float(video.shape[3])),
                         width=torch.full((n,), float(video.shape[4])), num_frames=torch.full((n,), float(FRAMES)))
@@ -329,7 +332,7 @@ def main():
         model_args["x_mask"] = mask
         model_args.update(meta)
         for g in optimizer.param_groups:  # LinearWarmupLR
-            g["lr"] = LR * min(1.0, (step + 1) / WARMUP)
+            g["lr"] = LR * min(1.0, (step + 1) / (WARMUP + 1))
         loss = scheduler.training_losses(model, x, model_args, mask=mask)["loss"].mean()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, GRAD_CLIP)
@@ -350,6 +353,7 @@ def main():
     print(f"torch mode={args.mode} steps={args.steps} batch={BATCH} latents={list(x.shape)} "
           f"samples_per_s={BATCH * args.steps / total:.3f} step_s={total / args.steps:.4f} "
           f"decode_s={np.mean(times['decode']):.4f} encode_s={np.mean(times['encode']):.4f} "
+          f"t5_s={np.mean(times['t5']) if times['t5'] else 0.0:.4f} "
           f"train_s={np.mean(times['step']):.4f} peak_rss_mb={peak_mb:.0f} "
           f"params={sum(p.numel() for p in params)} loss_first={losses[0]:.4f} loss_last={losses[-1]:.4f}", flush=True)
 
