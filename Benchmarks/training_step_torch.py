@@ -36,7 +36,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))  # 2: the machine's cores
 HERE = pathlib.Path(__file__).resolve().parent
 REF = "v1.2.0"
 FILES = ["opensora/models/layers/blocks.py", "opensora/models/stdit/stdit3.py",
