@@ -27,7 +27,8 @@ block, 4 groups + temporal VAE 4 filters, 1 res block, 2 groups); the tiny T5 (d
 
     python3 Benchmarks/training_step_torch.py features CACHE_DIR [--steps 20 --warmup 3]
     python3 Benchmarks/training_step_torch.py video DATA.csv [--steps 20 --warmup 3]
-Prints one line `torch mode=… samples_per_s=… step_s=… …` and the per-part means.
+Prints one line `torch mode=… samples_per_s=… step_s=… …` and the per-part means. TORCH_THREADS (default 2) sets
+torch's thread count; training-throughput.sh runs it with and without OMP_WAIT_POLICY=PASSIVE.
 """
 import argparse, copy, csv, json, math, os, pathlib, random, resource, subprocess, sys, tempfile, time, types
 
