@@ -1,0 +1,55 @@
+import MLXTensor
+import NN
+import XCTest
+
+/// Gradient checkpointing of a module call: the parameters (passed to MLX as explicit inputs) and
+/// the input get the same gradients as without it, and the module keeps its own tensors.
+final class RecomputationTests: XCTestCase {
+    let mlp = Sequential([Linear(4, 8, key: RandomKey(seed: 1)), GELU(approximation: .tanh), Linear(8, 3, key: RandomKey(seed: 2))])
+    let x = Tensor.normal([5, 4], key: RandomKey(seed: 3))
+
+    func loss(_ y: Tensor) -> Tensor { (y.square() * Tensor([1, 2, 3] as [Float])).sum() }
+
+    func testParameterGradientsEqualThePlainCall() throws {
+        let plain = try mlp.valueAndGrad { loss(mlp(x)) }
+        let recomputed = try mlp.valueAndGrad { loss(mlp.recomputed(x)) }
+        XCTAssertEqual(try recomputed.loss.item(), try plain.loss.item())
+        XCTAssertEqual(Set(recomputed.grads.keys), Set(mlp.trainableParameters().map(\.0)))
+        for (name, g) in plain.grads {
+            try assertClose(try XCTUnwrap(recomputed.grads[name]).toArray(), g.toArray(), accuracy: 1e-6, name)
+        }
+    }
+
+    func testInputGradientEqualsThePlainCall() throws {
+        let plain = try valueAndGrad(of: { [self.loss(self.mlp($0[0]))] }, at: [x])
+        let recomputed = try valueAndGrad(of: { [self.loss(self.mlp.recomputed($0[0]))] }, at: [x])
+        try assertClose(try recomputed.grads[0].toArray(), plain.grads[0].toArray(), accuracy: 1e-6, "input")
+    }
+
+    /// A tensor computed from trainable parameters outside the call must be an explicit input: its
+    /// gradient then reaches the parameters it came from (here a bias added before the MLP).
+    func testOutsideTensorsPassedAsInputsKeepTheirGradients() throws {
+        let shift = Linear(4, 4, key: RandomKey(seed: 4))
+        let model = Sequential([shift, mlp])
+        let plain = try model.valueAndGrad { loss(mlp(shift(x))) }
+        let recomputed = try model.valueAndGrad {
+            let h = shift(x)
+            return loss(try mlp.recomputingActivations([h]) { [unowned mlp] in [mlp($0[0])] }[0])
+        }
+        for (name, g) in plain.grads {
+            try assertClose(try XCTUnwrap(recomputed.grads[name]).toArray(), g.toArray(), accuracy: 1e-6, name)
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(recomputed.grads["0.weight"]).abs().max().item(), 0)
+    }
+
+    func testTheModuleKeepsItsTensorsAndOutsideATraceItIsThePlainCall() throws {
+        let before = mlp.namedParameters().map(\.1)
+        _ = try mlp.valueAndGrad { loss(mlp.recomputed(x)) }
+        for (a, b) in zip(before, mlp.namedParameters().map(\.1)) { XCTAssertTrue(a === b) }
+        var calls = 0
+        let y = try mlp.recomputingActivations([x]) { calls += 1; return [self.mlp($0[0])] }[0]
+        XCTAssertEqual(calls, 1)
+        try assertClose(try y.toArray(), try mlp(x).toArray(), accuracy: 0)
+        XCTAssertNotNil(mlp.recomputed(Tensor(failure: .invalidArgument("bad"))).failure)
+    }
+}
