@@ -82,7 +82,20 @@ int cmlx_compile(cmlx_closure* out, cmlx_closure c, int shapeless) {
 int cmlx_checkpoint(cmlx_closure* out, cmlx_closure c) {
     return guard([&] {
         if (c == nullptr) throw std::invalid_argument("[cmlx_checkpoint] null closure handle");
-        *out = new cmlx_closure_impl{mx::checkpoint(c->fn)};
+        // mx::checkpoint with two more edges, without which the recomputation saved nothing here
+        // (a 16-block MLP's backward peaked at 1.8 GB against 1.9 GB plain; 0.75 GB with them):
+        // - the recomputation waits for the cotangents, not just the outputs, so it runs once the
+        //   later blocks' backward is done, not all blocks up front;
+        // - every vjp waits for all of them, so the weight gradients (needed only at the end) are
+        //   computed before the input's cotangent lets the previous block recompute, and this
+        //   block's recomputed activations are freed first.
+        auto fun = c->fn;
+        auto recompute = [fun](const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
+                               const std::vector<mx::array>&) {
+            auto vjps = mx::vjp(fun, mx::depends(primals, cotangents), cotangents).second;
+            return mx::depends(vjps, vjps);
+        };
+        *out = new cmlx_closure_impl{mx::custom_vjp(fun, recompute)};
     });
 }
 

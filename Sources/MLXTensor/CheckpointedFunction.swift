@@ -1,5 +1,5 @@
-// Reference: mlx/transforms.cpp (mx::checkpoint, via custom_vjp); torch.utils.checkpoint, as
-// opensora/acceleration/checkpoint.py@v1.2.0 applies it per block.
+// Reference: mlx/transforms.cpp (mx::checkpoint, via custom_vjp; the shim adds two ordering edges,
+// see cmlx_checkpoint); torch.utils.checkpoint, as opensora/acceleration/checkpoint.py@v1.2.0 applies it.
 import CMLX
 
 /// A function whose activations are recomputed in the backward pass instead of kept (gradient
