@@ -101,6 +101,10 @@ int cmlx_checkpoint(cmlx_closure* out, cmlx_closure c) {
 
 int cmlx_in_grad_trace(void) { return grad_trace_depth > 0 ? 1 : 0; }
 
+int cmlx_array_is_tracer(cmlx_array a) {
+    return guard_or(0, [&] { return unwrap(a).is_tracer() ? 1 : 0; });
+}
+
 int cmlx_set_compile_enabled(int enabled) {
     return guard([&] { enabled ? mx::enable_compile() : mx::disable_compile(); });
 }

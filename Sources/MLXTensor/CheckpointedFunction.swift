@@ -35,3 +35,9 @@ public final class CheckpointedFunction {
 public enum GradientTrace {
     public static var isActive: Bool { cmlx_in_grad_trace() != 0 }
 }
+
+extension Tensor {
+    /// Whether this tensor depends on an input that a running `valueAndGrad`/`vjp` differentiates
+    /// (MLX calls it a tracer); false for constants such as frozen parameters and masks.
+    public var isTraced: Bool { handle.map { cmlx_array_is_tracer($0) != 0 } ?? false }
+}

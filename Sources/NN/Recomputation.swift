@@ -9,21 +9,27 @@ extension Module {
     /// is just `body(inputs)`. The module's trainable parameters are passed to MLX's checkpoint as
     /// explicit inputs (set on the module while `body` runs, restored after), so their gradients
     /// flow; every other tensor `body` reads that depends on trainable parameters must be in
-    /// `inputs` too. `body` is called again during the backward pass, possibly after this returns.
+    /// `inputs` too. Only traced tensors go in: constants (frozen parameters, masks) stay as they
+    /// are, so the backward pass computes no gradient that nobody reads. `body` is called again
+    /// during the backward pass, possibly after this returns.
     public func recomputingActivations(
         _ inputs: [Tensor], _ body: @escaping ([Tensor]) throws -> [Tensor]
     ) throws -> [Tensor] {
         guard GradientTrace.isActive else { return try body(inputs) }
-        let params = trainableParameters()
-        let paths = params.map(\.0), count = inputs.count
+        let params = trainableParameters().filter { $0.1.isTraced }
+        let traced = inputs.indices.filter { inputs[$0].isTraced }
+        if params.isEmpty && traced.isEmpty { return try body(inputs) }
+        let paths = params.map(\.0)
         let function = try CheckpointedFunction { [weak self] all in
             guard let self else { throw TensorError.invalidArgument("[recomputingActivations] the module was freed before its backward pass") }
+            var ins = inputs
+            for (k, i) in traced.enumerated() { ins[i] = all[k] }
             let current = Dictionary(self.trainableParameters(), uniquingKeysWith: { a, _ in a })
-            try self.update(parameters: Dictionary(uniqueKeysWithValues: zip(paths, all[count...])))
+            try self.update(parameters: Dictionary(uniqueKeysWithValues: zip(paths, all[traced.count...])))
             defer { try? self.update(parameters: current) }
-            return try body(Array(all[..<count]))
+            return try body(ins)
         }
-        return try function(inputs + params.map(\.1))
+        return try function(traced.map { inputs[$0] } + params.map(\.1))
     }
 
     /// The one-tensor form for layers that do not throw: a failure comes back as a failed tensor.

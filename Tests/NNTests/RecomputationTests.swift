@@ -53,6 +53,25 @@ final class RecomputationTests: XCTestCase {
         XCTAssertNotNil(mlp.recomputed(Tensor(failure: .invalidArgument("bad"))).failure)
     }
 
+    /// Parameters the trace does not differentiate (frozen at the root) and constant inputs are not
+    /// passed: with nothing traced the body runs once, as a plain call.
+    func testFrozenParametersAndConstantInputsStayOut() throws {
+        let head = Linear(3, 1, key: RandomKey(seed: 6))
+        let model = Sequential([mlp, head])
+        model.frozenPrefixes = ["0."]
+        var calls = 0
+        let plain = try model.valueAndGrad { head(mlp(x)).sum() }
+        let recomputed = try model.valueAndGrad {
+            head(try mlp.recomputingActivations([x]) { calls += 1; return [self.mlp($0[0])] }[0]).sum()
+        }
+        XCTAssertEqual(calls, 1)
+        XCTAssertEqual(Set(recomputed.grads.keys), ["1.weight", "1.bias"])
+        for (name, g) in plain.grads {
+            try assertClose(try XCTUnwrap(recomputed.grads[name]).toArray(), g.toArray(), accuracy: 1e-6, name)
+        }
+        XCTAssertFalse(x.isTraced)
+    }
+
     /// The point of it: a residual stack of MLPs whose activations dwarf its weights keeps about one
     /// block's activations in the backward pass instead of all sixteen (MLX's allocator peak).
     func testRecomputationLowersTheBackwardPeak() throws {

@@ -207,6 +207,8 @@ int cmlx_set_compile_enabled(int enabled);
 int cmlx_checkpoint(cmlx_closure* out, cmlx_closure c);
 /** 1 while cmlx_value_and_grad or cmlx_vjp is running on this thread (tracing or differentiating). */
 int cmlx_in_grad_trace(void);
+/** 1 when `a` depends on an input that a running transform traces (an MLX tracer), else 0. */
+int cmlx_array_is_tracer(cmlx_array a);
 
 // ---- safetensors (io.cpp) -------------------------------------------------------------------
 typedef struct cmlx_tensor_file_impl* cmlx_tensor_file;
