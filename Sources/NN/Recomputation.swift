@@ -46,9 +46,7 @@ extension Module {
 extension UnaryLayer {
     /// `self(x)` with its activations recomputed in the backward pass (see `recomputingActivations`).
     public func recomputed(_ x: Tensor) -> Tensor { recomputingActivations(x) { [unowned self] in self($0) } }
-}
 
-extension UnaryLayer {
     /// `self(x)`, recomputed in the backward pass when `recomputing` is true (a model's checkpointing flag).
     public func callAsFunction(_ x: Tensor, recomputing: Bool) -> Tensor { recomputing ? recomputed(x) : self(x) }
 }
