@@ -63,6 +63,7 @@ let package = Package(
         .executableTarget(name: "bench-vae-decode", dependencies: ["OpenSora"], path: "Benchmarks/VAEDecode"),
         .executableTarget(name: "bench-sampling-step", dependencies: ["OpenSora"], path: "Benchmarks/SamplingStep"),
         .executableTarget(name: "bench-cpu-kernels", dependencies: ["MLXTensor"], path: "Benchmarks/CPUKernels"),
+        .executableTarget(name: "bench-training-memory", dependencies: ["OpenSora"], path: "Benchmarks/TrainingMemory"),
         .testTarget(name: "MLXTensorTests", dependencies: ["MLXTensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora", "OpenSoraParity"]),

@@ -200,6 +200,15 @@ int cmlx_vjp(cmlx_vector outputs, cmlx_vector vjps, cmlx_closure c, cmlx_vector 
 /** A compiled version of `c` (MLX graph compilation; shapeless != 0 reuses it across shapes). */
 int cmlx_compile(cmlx_closure* out, cmlx_closure c, int shapeless);
 int cmlx_set_compile_enabled(int enabled);
+/** A checkpointed version of `c` (activation recomputation, mx::checkpoint ordered for memory): under
+ *  a gradient transform its outputs keep only its inputs for the backward pass, which calls `c` again
+ *  once its cotangents exist. Gradients reach `c`'s explicit inputs only (arrays it captures are
+ *  constants). The result keeps `c`'s callback alive. */
+int cmlx_checkpoint(cmlx_closure* out, cmlx_closure c);
+/** 1 while cmlx_value_and_grad or cmlx_vjp is running on this thread (tracing or differentiating). */
+int cmlx_in_grad_trace(void);
+/** 1 when `a` depends on an input that a running transform traces (an MLX tracer), else 0. */
+int cmlx_array_is_tracer(cmlx_array a);
 
 // ---- safetensors (io.cpp) -------------------------------------------------------------------
 typedef struct cmlx_tensor_file_impl* cmlx_tensor_file;

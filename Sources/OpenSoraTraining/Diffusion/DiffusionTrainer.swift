@@ -36,7 +36,7 @@ public final class DiffusionTrainer: TrainingTask {
         self.warn = warn
         keys = RunKeys(seed: config.seed)
         models = try DiffusionModels(config: config)
-        models.denoiser.gradientCheckpointingIfAvailable(config.gradCheckpoint)
+        models.denoiser.gradientCheckpointing = config.gradCheckpoint
         objective = DiffusionObjective(denoiser: models.denoiser, config: config)
         optimizer = try ParameterOptimizer(module: models.denoiser, config: config, computeDType: config.dtype.computeDType)
         guard let dataPath = config.dataset.dataPath else { throw ConfigError.missingKey(path: "dataset.data_path") }
@@ -123,9 +123,4 @@ public final class DiffusionTrainer: TrainingTask {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(models.denoiser.config)
     }
-}
-
-extension STDiT3 {
-    /// Turns per-block activation checkpointing on when this build has it (grad_checkpoint).
-    func gradientCheckpointingIfAvailable(_ on: Bool) {}
 }

@@ -102,10 +102,19 @@ public final class TrainingLoop<Task: TrainingTask> {
                 skipped = skippedBefore
             }
             let startPosition = progress.step
+            var stepsThisEpoch = 0
             while progress.globalStep < total {
                 var group = [Task.Batch]()
                 while group.count < accumulation, let batch = try source.next() { group.append(batch) }
-                if group.isEmpty { break }
+                if group.isEmpty {
+                    // An epoch without a single batch (none fits the buckets) would repeat for every epoch left.
+                    guard stepsThisEpoch > 0 || startPosition > 0 else {
+                        throw TrainingError.noBatches(reason: "epoch \(epoch) has none: no sample of the dataset fits bucket_config "
+                                                      + "(a video needs more frames than its bucket's count), or every one failed to read")
+                    }
+                    break
+                }
+                stepsThisEpoch += 1
                 let step = progress.globalStep
                 let result = try task.optimizer.step(microBatches: group.count) { try task.loss(of: group[$0], step: step, micro: $0) }
                 guard result.loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, loss: result.loss) }

@@ -49,6 +49,7 @@ public final class VAETrainer: TrainingTask {
         let built = try VAETrainingModel.build(config)
         vae = built.vae
         stage.configure(vae)
+        vae.gradientCheckpointing = config.gradCheckpoint
         let (perceptual, note) = try Self.perceptualLoss(config, stage: stage)
         var lossConfig = stage.lossConfig
         if perceptual == nil { lossConfig.perceptualLossWeight = 0 }

@@ -84,3 +84,38 @@ final class TrainedVAEInDiffusionTests: XCTestCase {
         XCTAssertEqual(models.vae?.config.microFrameSize, 17)
     }
 }
+
+final class GradientCheckpointingRunTests: XCTestCase {
+    /// grad_checkpoint recomputes activations without changing the training: the same losses and weights after two
+    /// steps (to float rounding), with frame masks and caption dropout in play.
+    func testCheckpointedRunMatchesThePlainRun() throws {
+        let run = try TinyDiffusionRun(videos: 2, frames: 20)
+        func train(_ on: Bool) throws -> (losses: [Double], weights: [String: Tensor]) {
+            var config = try run.config(buckets: #"{"144p": {17: [1.0, 2]}}"#, steps: 2, extra: "mask_ratios: {random: 0.5}")
+            config.gradCheckpoint = on
+            let trainer = try DiffusionTrainer(config: config, warn: { _ in })
+            XCTAssertEqual(trainer.models.denoiser.gradientCheckpointing, on)
+            var losses = [Double]()
+            _ = try TrainingLoop(task: trainer, options: .init(experiment: run.experiment("gc-\(on)"), onStep: { losses.append($0.loss) })).run()
+            return (losses, trainer.optimizer.master)
+        }
+        let plain = try train(false), checkpointed = try train(true)
+        for (a, b) in zip(plain.losses, checkpointed.losses) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(a)) }
+        for (name, t) in plain.weights {
+            let d = try (t - checkpointed.weights[name]!).abs().max().item() as Float
+            XCTAssertLessThan(d, 1e-5, name)
+        }
+    }
+}
+
+final class EmptyBucketsTests: XCTestCase {
+    /// Clips too short for every bucket (a video needs more frames than the count) stop the run at once with the reason.
+    func testNoSampleFittingTheBucketsIsAnError() throws {
+        let run = try TinyDiffusionRun(videos: 2, frames: 17)
+        let trainer = try DiffusionTrainer(config: try run.config(buckets: #"{"144p": {17: [1.0, 1]}}"#), warn: { _ in })
+        XCTAssertThrowsError(try TrainingLoop(task: trainer, options: .init(experiment: run.experiment("e"))).run()) { error in
+            guard case TrainingError.noBatches(let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("epoch 0") && reason.contains("bucket_config"), reason)
+        }
+    }
+}

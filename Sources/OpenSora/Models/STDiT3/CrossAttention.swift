@@ -9,21 +9,41 @@ public struct CaptionTokens {
     public let tokens: Tensor
     public let mask: Tensor?
     public let perSample: [Tensor]?
+    /// Each sample's valid token positions, read from the mask once (nil when `perSample` is).
+    private let validPositions: [Tensor]?
 
     public init(_ tokens: Tensor, mask: Tensor?) {
         self.tokens = tokens
         self.mask = mask
-        perSample = mask.flatMap { m in
+        validPositions = mask.flatMap { m in
             guard let flags = try? m.asType(.float32).toArray() else { return nil }
             let l = m.dim(1)
             var rows = [Tensor]()
             for b in 0..<m.dim(0) {
                 let valid = (0..<l).filter { flags[b * l + $0] != 0 }.map(Int32.init)
                 if valid.isEmpty { return nil }
-                rows.append(tokens[b..<(b + 1)].take(Tensor(int32: valid), axis: 1))
+                rows.append(Tensor(int32: valid))
             }
             return rows
         }
+        perSample = CaptionTokens.gather(tokens, validPositions)
+    }
+
+    private init(_ tokens: Tensor, mask: Tensor?, validPositions: [Tensor]?) {
+        self.tokens = tokens
+        self.mask = mask
+        self.validPositions = validPositions
+        perSample = CaptionTokens.gather(tokens, validPositions)
+    }
+
+    /// The same caption layout over other token values [B, L, C] (a recomputed block's traced copy):
+    /// the mask is not read again.
+    public func replacingTokens(_ tokens: Tensor) -> CaptionTokens {
+        CaptionTokens(tokens, mask: mask, validPositions: validPositions)
+    }
+
+    private static func gather(_ tokens: Tensor, _ positions: [Tensor]?) -> [Tensor]? {
+        positions?.enumerated().map { b, p in tokens[b..<(b + 1)].take(p, axis: 1) }
     }
 }
 

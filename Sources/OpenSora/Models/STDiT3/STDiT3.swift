@@ -19,6 +19,9 @@ public final class STDiT3: Module {
     @Child(key: "final_layer") public var finalLayer: FinalLayer
 
     public let config: STDiT3Config
+    /// Recompute each block's activations in the backward pass instead of keeping them (the
+    /// reference's `grad_checkpoint=True`); no effect outside a gradient trace.
+    public var gradientCheckpointing = false
     private var positionCache = [String: Tensor]()
 
     /// Parameters as the reference's constructors draw them, before `initialize_weights` (see
@@ -99,11 +102,29 @@ public final class STDiT3: Module {
         h = (h.reshaped(b, grid.t, s, config.hiddenSize) + position.expandedDims(0)).reshaped(b, grid.t * s, config.hiddenSize)
 
         for (spatial, temporal) in zip(spatialBlocks, temporalBlocks) {
-            h = spatial(h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
-            h = temporal(h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
+            for block in [spatial, temporal] {
+                h = try run(block, h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
+            }
         }
         let out = finalLayer(h, t: t, t0: t0, frameMask: frameMask, frames: grid.t, tokensPerFrame: s)
         return try unpatchify(out, grid: grid, frames: tx, height: hx, width: wx).asType(.float32).checked()
+    }
+
+    /// One block call, recomputed in the backward pass under `gradientCheckpointing`. The caption
+    /// tokens and the t_block outputs come from trainable layers outside the block, so they are the
+    /// checkpoint's explicit inputs beside `x` (captured, their gradients would be lost).
+    func run(_ block: STDiT3Block, _ x: Tensor, caption: CaptionTokens, conditioning: BlockConditioning,
+             frames: Int, tokensPerFrame: Int) throws -> Tensor {
+        guard gradientCheckpointing else {
+            return block(x, caption: caption, conditioning: conditioning, frames: frames, tokensPerFrame: tokensPerFrame)
+        }
+        let frameMask = conditioning.zero?.frameMask
+        let inputs = [x, caption.tokens, conditioning.t] + (conditioning.zero.map { [$0.t0] } ?? [])
+        return try block.recomputingActivations(inputs) { [unowned block] ins in
+            let c = BlockConditioning(t: ins[2], zero: frameMask.map { (t0: ins[3], frameMask: $0) })
+            return [block(ins[0], caption: caption.replacingTokens(ins[1]), conditioning: c, frames: frames,
+                          tokensPerFrame: tokensPerFrame)]
+        }[0]
     }
 
     /// [B, N, pt·ph·pw·Cout] with features ordered (dt, dh, dw, c) → [B, Cout, T, H, W], cropped.

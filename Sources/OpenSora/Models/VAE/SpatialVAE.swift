@@ -66,6 +66,8 @@ public final class Encoder2D: Module, UnaryLayer {
     @Child(key: "mid_block") public var midBlock: MidBlock2D
     @Child(key: "conv_norm_out") public var normOut: GroupNorm
     @Child(key: "conv_out") public var convOut: Convolution
+    /// Recompute each down/mid block's activations in the backward pass (diffusers' gradient_checkpointing).
+    public var gradientCheckpointing = false
 
     init(_ c: SpatialVAEConfig, key: RandomKey) {
         super.init()
@@ -83,7 +85,8 @@ public final class Encoder2D: Module, UnaryLayer {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         if x.failure != nil { return x }
-        return convOut(normOut.withSiLU(midBlock(downBlocks.reduce(convIn(x)) { $1($0) })))
+        let h = downBlocks.reduce(convIn(x)) { $1($0, recomputing: gradientCheckpointing) }
+        return convOut(normOut.withSiLU(midBlock(h, recomputing: gradientCheckpointing)))
     }
 }
 
@@ -94,6 +97,9 @@ public final class Decoder2D: Module, UnaryLayer {
     @Child(key: "mid_block") public var midBlock: MidBlock2D
     @Child(key: "conv_norm_out") public var normOut: GroupNorm
     @Child(key: "conv_out") public var convOut: Convolution
+    /// Recompute the mid block's and each up block's activations in the backward pass (diffusers'
+    /// gradient_checkpointing).
+    public var gradientCheckpointing = false
 
     init(_ c: SpatialVAEConfig, key: RandomKey) {
         super.init()
@@ -111,7 +117,8 @@ public final class Decoder2D: Module, UnaryLayer {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         if x.failure != nil { return x }
-        return convOut(normOut.withSiLU(upBlocks.reduce(midBlock(convIn(x))) { $1($0) }))
+        let h = midBlock(convIn(x), recomputing: gradientCheckpointing)
+        return convOut(normOut.withSiLU(upBlocks.reduce(h) { $1($0, recomputing: gradientCheckpointing) }))
     }
 }
 

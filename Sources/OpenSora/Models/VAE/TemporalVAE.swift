@@ -11,6 +11,8 @@ public final class TemporalEncoder: Module, UnaryLayer {
     @Child(key: "res_blocks") public var resBlocks: [TemporalResBlock]
     public let norm1: GroupNorm
     public let conv2: CausalConv3d
+    /// Recompute each residual level's / block's activations in the backward pass (gradient checkpointing).
+    public var gradientCheckpointing = false
 
     init(_ c: TemporalVAEConfig, key: RandomKey) {
         var k = KeySequence(key)
@@ -41,10 +43,10 @@ public final class TemporalEncoder: Module, UnaryLayer {
         if x.failure != nil { return x }
         var h = convIn(x)
         for (i, level) in levels.enumerated() {
-            h = level(h)
+            h = level(h, recomputing: gradientCheckpointing)
             if i < downsamplers.count { h = downsamplers[i](h) }
         }
-        return conv2(norm1.withSiLU(resBlocks.reduce(h) { $1($0) }))
+        return conv2(norm1.withSiLU(resBlocks.reduce(h) { $1($0, recomputing: gradientCheckpointing) }))
     }
 }
 
@@ -58,6 +60,8 @@ public final class TemporalDecoder: Module, UnaryLayer {
     public let norm1: GroupNorm
     @Child(key: "conv_out") public var convOut: CausalConv3d
     let timeStrides: [Int]
+    /// Recompute each residual level's / block's activations in the backward pass (gradient checkpointing).
+    public var gradientCheckpointing = false
 
     init(_ c: TemporalVAEConfig, key: RandomKey) {
         var k = KeySequence(key)
@@ -89,9 +93,9 @@ public final class TemporalDecoder: Module, UnaryLayer {
 
     public func callAsFunction(_ z: Tensor) -> Tensor {
         if z.failure != nil { return z }
-        var h = resBlocks.reduce(conv1(z)) { $1($0) }
+        var h = resBlocks.reduce(conv1(z)) { $1($0, recomputing: gradientCheckpointing) }
         for i in levels.indices.reversed() {
-            h = levels[i](h)
+            h = levels[i](h, recomputing: gradientCheckpointing)
             if i > 0 {
                 h = upsamplers[i - 1](h)
                 let ts = timeStrides[i - 1]

@@ -28,6 +28,19 @@ public struct VideoVAETrainingOutput {
 }
 
 extension VideoVAE {
+    /// Gradient checkpointing of both VAEs: the spatial encoder's down/mid blocks and decoder's mid/up
+    /// blocks (diffusers' granularity), the temporal VAE's residual levels and blocks. The reference's
+    /// `grad_checkpoint=True` sets `grad_checkpointing` on every module, which neither VAE reads.
+    public var gradientCheckpointing: Bool {
+        get { temporal.encoder.gradientCheckpointing }
+        set {
+            temporal.encoder.gradientCheckpointing = newValue
+            temporal.decoder.gradientCheckpointing = newValue
+            spatial.module.encoder.gradientCheckpointing = newValue
+            spatial.module.decoder.gradientCheckpointing = newValue
+        }
+    }
+
     /// The training forward (`VideoAutoencoderPipeline.forward`): spatial posterior sampled with
     /// `spatialNoise` [B, 4, T, h, w], each temporal chunk's posterior with its slice of
     /// `temporalNoise` [B, 4, T', h, w], then the cal_loss decode of z back to T frames.
