@@ -93,9 +93,15 @@ public final class TrainingLoop<Task: TrainingTask> {
             options.onMessage("saved \(lastCheckpoint!)")
         }
 
+        // The next epoch's batches, opened near the end of this one so its first batch is decoded ahead too.
+        var upcoming: (epoch: Int, source: TrainingBatchSource<Task.Batch>)?
+        defer { upcoming?.source.stop() }
         training: for epoch in progress.epoch..<config.epochs {
             if epoch != progress.epoch { (progress.epoch, progress.step) = (epoch, 0) }
-            let source = try task.batches(epoch: epoch, from: progress.step)
+            let source = try upcoming.flatMap { $0.epoch == epoch && progress.step == 0 ? $0.source : nil }
+                ?? task.batches(epoch: epoch, from: progress.step)
+            upcoming = nil
+            let epochBatches = try task.batchCount(epoch: epoch)
             defer {
                 source.stop()
                 skippedBefore += source.skipped()
@@ -135,6 +141,10 @@ public final class TrainingLoop<Task: TrainingTask> {
                 try log.append(entry)
                 options.onStep(entry)
                 if config.ckptEvery > 0, progress.globalStep % config.ckptEvery == 0 { try save() }
+                if upcoming == nil, epoch + 1 < config.epochs, progress.globalStep < total,
+                   progress.step + 2 * accumulation >= epochBatches {
+                    upcoming = (epoch + 1, try task.batches(epoch: epoch + 1, from: 0))
+                }
             }
             if progress.globalStep >= total { break training }
         }
