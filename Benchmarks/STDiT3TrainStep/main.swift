@@ -41,6 +41,10 @@ final class BlockPair: Module {
 let args = CommandLine.arguments
 let reps = args.count > 1 ? Int(args[1]) ?? 2 : 2
 let kernelsOn = !args.contains("--composed")
+if args.contains("profile") {
+    try CPUKernels.withEnabled(kernelsOn) { try profileOps() }
+    exit(0)
+}
 let (c, heads, t, s, l) = (1152, 16, 15, 405, 300)
 let n = t * s
 

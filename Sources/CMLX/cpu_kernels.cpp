@@ -44,6 +44,17 @@ CMLX_CLONES static void gelu_tanh_range(const float* x, float* y, size_t n) {
     }
 }
 
+CMLX_CLONES static void gelu_tanh_grad_range(const float* x, const float* dy, float* dx, size_t n) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = 1.5957691216057308f * (v + 0.044715f * v * v * v);
+        float sg = 1.0f / (1.0f + exp_approx(-u));                   // gelu = v·σ(u)
+        float du = 1.5957691216057308f * (1.0f + 0.134145f * v * v);  // u' = 2·√(2/π)·(1 + 3·0.044715v²)
+        dx[i] = dy[i] * (sg + v * sg * (1.0f - sg) * du);
+    }
+}
+
 CMLX_CLONES static void silu_range(const float* x, float* y, size_t n) {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + exp_approx(-x[i]));
@@ -210,6 +221,64 @@ void attention_slices(const float* q, const float* k, const float* v, float* out
     });
 }
 
+/// dS = P ∘ (dP − rowsum(P ∘ dP)) in place of dP: the softmax's backward per row of length c.
+CMLX_CLONES static void softmax_grad_rows(const float* p, float* dp, size_t rows, size_t c) {
+    for (size_t r = 0; r < rows; r++) {
+        const float* pr = p + r * c;
+        float* dr = dp + r * c;
+        float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
+        for (size_t i = 0; i < c; i++) dot += pr[i] * dr[i];
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) dr[i] = pr[i] * (dr[i] - dot);
+    }
+}
+
+/// One slice of the attention backward, rows in blocks of `block` (scores s, their gradient g: block·lk each).
+static void attention_backward_slice(const float* q, const float* k, const float* v, const float* dout, float* dq, float* dk, float* dv,
+                                     size_t lq, size_t lk, size_t d, float scale, size_t block, float* s, float* g) {
+    std::fill(dk, dk + lk * d, 0.0f);
+    std::fill(dv, dv + lk * d, 0.0f);
+    for (size_t row = 0; row < lq; row += block) {
+        size_t rows = std::min(block, lq - row);
+        const float* qb = q + row * d;
+        const float* ob = dout + row * d;
+        cblas_sgemm(RowMajor, NoTrans, Trans, int(rows), int(lk), int(d), scale, qb, int(d), k, int(d), 0.0f, s, int(lk));
+        softmax_row_range(s, s, 0, rows, lk);  // P
+        // dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ∘ (dP − rowsum(P ∘ dP)); dQ = scale·dS·K; dK += scale·dSᵀ·Q.
+        cblas_sgemm(RowMajor, Trans, NoTrans, int(lk), int(d), int(rows), 1.0f, s, int(lk), ob, int(d), 1.0f, dv, int(d));
+        cblas_sgemm(RowMajor, NoTrans, Trans, int(rows), int(lk), int(d), 1.0f, ob, int(d), v, int(d), 0.0f, g, int(lk));
+        softmax_grad_rows(s, g, rows, lk);
+        cblas_sgemm(RowMajor, NoTrans, NoTrans, int(rows), int(d), int(lk), scale, g, int(lk), k, int(d), 0.0f, dq + row * d, int(d));
+        cblas_sgemm(RowMajor, Trans, NoTrans, int(lk), int(d), int(rows), scale, g, int(lk), qb, int(d), 1.0f, dk, int(d));
+    }
+}
+
+void attention_backward(const float* q, const float* k, const float* v, const float* dout, float* dq, float* dk, float* dv, size_t batch,
+                        size_t lq, size_t lk, size_t d, float scale) {
+    const size_t block = std::max<size_t>(1, std::min(lq, (size_t(1) << 16) / std::max<size_t>(lk, 1)));
+    auto& pool = cpu::ThreadPool::shared();
+    auto slice = [&](size_t b, float* s, float* g) {
+        attention_backward_slice(q + b * lq * d, k + b * lk * d, v + b * lk * d, dout + b * lq * d, dq + b * lq * d, dk + b * lk * d,
+                                 dv + b * lk * d, lq, lk, d, scale, block, s, g);
+    };
+    if (batch < 2 * pool.size()) {
+        // Too few slices to share out: one at a time, OpenBLAS threading each product.
+        std::vector<float> s(block * lk), g(block * lk);
+        for (size_t b = 0; b < batch; b++) slice(b, s.data(), g.data());
+        return;
+    }
+    // dK/dV accumulate over a slice's row blocks, so a slice stays on one thread.
+    with_single_threaded_blas([&] {
+        std::vector<std::vector<float>> buffers(2 * pool.size(), std::vector<float>(block * lk));
+        std::atomic<size_t> next_worker{0};
+        pool.parallel_for(batch, 1, [&](size_t begin, size_t end) {
+            size_t w = next_worker++ % pool.size();
+            for (size_t b = begin; b < end; b++) slice(b, buffers[2 * w].data(), buffers[2 * w + 1].data());
+        });
+    });
+}
+
 CMLX_CLONES static void rms_norm_rows(const float* x, const float* w, float* y, size_t begin, size_t end, size_t c, float eps) {
     for (size_t r = begin; r < end; r++) {
         const float* xr = x + r * c;
@@ -326,6 +395,10 @@ void transpose_copy(const float* x, float* y, const size_t* shape, const size_t*
 
 void gelu_tanh(const float* x, float* y, size_t n) {
     cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_range(x + b, y + b, e - b); });
+}
+
+void gelu_tanh_grad(const float* x, const float* dy, float* dx, size_t n) {
+    cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_grad_range(x + b, dy + b, dx + b, e - b); });
 }
 
 void silu(const float* x, float* y, size_t n) {

@@ -1,6 +1,7 @@
 // Custom MLX primitives backed by cpu_kernels: they evaluate on CPU streams with the vectorised,
 // multi-threaded kernels; RoPE and the transpose differentiate by their inverse (the kernel again),
-// the others through the composed MLX expression they replace. Convolution: cpu_conv_primitives.cpp.
+// GELU and attention by backward kernels (attention_backward, gelu_tanh_grad), the others through the
+// composed MLX expression they replace. Convolution: cpu_conv_primitives.cpp.
 #include "cpu_kernels.hpp"
 #include "kernel_primitive.hpp"
 
@@ -11,14 +12,16 @@ using namespace cmlx;
 namespace {
 
 /// Builds the kernel's output node over float32, row-contiguous copies of the inputs.
-mx::array apply(const char* name, std::vector<mx::array> inputs, KernelPrimitive::Kernel kernel, Composed composed) {
+mx::array apply(const char* name, std::vector<mx::array> inputs, KernelPrimitive::Kernel kernel, Composed composed, Vjp vjp = nullptr,
+                std::optional<mx::Shape> out_shape = std::nullopt) {
     for (auto& a : inputs) {
         if (a.dtype() != mx::float32) throw std::invalid_argument(std::string("[") + name + "] takes float32 inputs");
         a = mx::contiguous(a);
     }
     auto stream = mx::default_stream(mx::Device::cpu);
-    auto shape = inputs[0].shape();
-    return mx::array(shape, mx::float32, std::make_shared<KernelPrimitive>(stream, name, std::move(kernel), std::move(composed)),
+    auto shape = out_shape.value_or(inputs[0].shape());
+    return mx::array(shape, mx::float32,
+                     std::make_shared<KernelPrimitive>(stream, name, std::move(kernel), std::move(composed), std::move(vjp)),
                      std::move(inputs));
 }
 
@@ -98,6 +101,68 @@ mx::array transpose_kernel(const mx::array& x, const std::vector<int>& perm) {
                      {mx::contiguous(x)});
 }
 
+/// dy·gelu_tanh'(x) by the kernel; its own gradient is that of the composed VJP.
+mx::array gelu_tanh_grad_kernel(const mx::array& x, const mx::array& dy) {
+    if (x.shape() != dy.shape()) throw std::invalid_argument("[gelu_tanh_grad] x and dy must have one shape");
+    return apply("gelu_tanh_grad", {x, dy},
+                 [n = size_t(x.size())](auto& in, float* dx, const mx::Shape&) { kernels::gelu_tanh_grad(in[0], in[1], dx, n); },
+                 [](const std::vector<mx::array>& in) {
+                     auto f = [](const std::vector<mx::array>& p) { return std::vector<mx::array>{gelu_tanh_composed(p[0])}; };
+                     return mx::vjp(f, {in[0]}, {in[1]}).second;
+                 });
+}
+
+mx::array gelu_tanh_kernel(const mx::array& x) {
+    return apply("gelu_tanh", {x},
+                 [n = size_t(x.size())](auto& in, float* y, const mx::Shape&) { kernels::gelu_tanh(in[0], y, n); },
+                 [](const std::vector<mx::array>& in) { return std::vector<mx::array>{gelu_tanh_composed(in[0])}; },
+                 [](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>&) {
+                     return std::vector<mx::array>{gelu_tanh_grad_kernel(in[0], dy)};
+                 });
+}
+
+mx::array attention_composed(const mx::array& q, const mx::array& k, const mx::array& v, float scale) {
+    auto s = mx::matmul(mx::multiply(q, mx::array(scale)), mx::swapaxes(k, -1, -2));
+    return mx::matmul(mx::softmax(s, std::vector<int>{-1}, true), v);
+}
+
+/// [dq, dk, dv] of the unmasked attention flattened into one array by the backward kernel (its own
+/// gradient is that of the composed VJP, packed the same way).
+mx::array attention_backward_kernel(const mx::array& q, const mx::array& k, const mx::array& v, const mx::array& dy, float scale) {
+    size_t d = q.shape(-1), lq = q.shape(-2), lk = k.shape(-2), batch = q.size() / std::max<size_t>(lq * d, 1);
+    size_t qs = q.size(), ks = k.size();
+    if (dy.shape() != q.shape()) throw std::invalid_argument("[attention_backward] the cotangent must have q's shape");
+    return apply("attention_backward", {q, k, v, dy},
+                 [=](auto& in, float* g, const mx::Shape&) {
+                     kernels::attention_backward(in[0], in[1], in[2], in[3], g, g + qs, g + qs + ks, batch, lq, lk, d, scale);
+                 },
+                 [scale](const std::vector<mx::array>& in) {
+                     auto f = [scale](const std::vector<mx::array>& p) { return std::vector<mx::array>{attention_composed(p[0], p[1], p[2], scale)}; };
+                     auto g = mx::vjp(f, {in[0], in[1], in[2]}, {in[3]}).second;
+                     return std::vector<mx::array>{mx::concatenate({mx::reshape(g[0], {-1}), mx::reshape(g[1], {-1}), mx::reshape(g[2], {-1})})};
+                 },
+                 nullptr, mx::Shape{int(qs + 2 * ks)});
+}
+
+/// softmax(scale·q·kᵀ)·v by the kernel; gradients by the backward kernel.
+mx::array attention_kernel(const mx::array& qa, const mx::array& ka, const mx::array& va, float scale) {
+    if (qa.ndim() < 2 || ka.shape() != va.shape() || ka.ndim() != qa.ndim() || qa.shape(-1) != ka.shape(-1))
+        throw std::invalid_argument("[attention] q [..., Lq, D] and k, v [..., Lk, D] must agree");
+    for (int i = 0; i < int(qa.ndim()) - 2; i++)
+        if (qa.shape(i) != ka.shape(i)) throw std::invalid_argument("[attention] q and k batch axes differ (no broadcasting)");
+    size_t d = qa.shape(-1), lq = qa.shape(-2), lk = ka.shape(-2), batch = qa.size() / std::max<size_t>(lq * d, 1);
+    return apply("attention", {qa, ka, va},
+                 [=](auto& in, float* y, const mx::Shape&) { kernels::attention(in[0], in[1], in[2], y, batch, lq, lk, d, scale); },
+                 [scale](const std::vector<mx::array>& in) { return std::vector<mx::array>{attention_composed(in[0], in[1], in[2], scale)}; },
+                 [scale](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>& argnums) {
+                     auto packed = attention_backward_kernel(in[0], in[1], in[2], mx::astype(dy, mx::float32), scale);
+                     int offsets[4] = {0, int(in[0].size()), int(in[0].size() + in[1].size()), int(in[0].size() + 2 * in[1].size())};
+                     std::vector<mx::array> grads;
+                     for (int i : argnums) grads.push_back(mx::reshape(mx::slice(packed, {offsets[i]}, {offsets[i + 1]}), in[i].shape()));
+                     return grads;
+                 });
+}
+
 }  // namespace
 
 extern "C" {
@@ -119,7 +184,7 @@ static int elementwise(cmlx_array* out, cmlx_array x, const char* name, void (*k
 static mx::array silu_composed(const mx::array& x) { return mx::multiply(x, mx::sigmoid(x)); }
 
 int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x) {
-    return elementwise(out, x, "gelu_tanh", kernels::gelu_tanh, gelu_tanh_composed);
+    return guard([&] { *out = wrap(gelu_tanh_kernel(unwrap(x))); });
 }
 
 int cmlx_kernel_silu(cmlx_array* out, cmlx_array x) { return elementwise(out, x, "silu", kernels::silu, silu_composed); }
@@ -189,20 +254,7 @@ int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cml
 }
 
 int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, float scale) {
-    return guard([&] {
-        const auto &qa = unwrap(q), &ka = unwrap(k), &va = unwrap(v);
-        if (qa.ndim() < 2 || ka.shape() != va.shape() || ka.ndim() != qa.ndim() || qa.shape(-1) != ka.shape(-1))
-            throw std::invalid_argument("[attention] q [..., Lq, D] and k, v [..., Lk, D] must agree");
-        for (int i = 0; i < int(qa.ndim()) - 2; i++)
-            if (qa.shape(i) != ka.shape(i)) throw std::invalid_argument("[attention] q and k batch axes differ (no broadcasting)");
-        size_t d = qa.shape(-1), lq = qa.shape(-2), lk = ka.shape(-2), batch = qa.size() / std::max<size_t>(lq * d, 1);
-        *out = wrap(apply("attention", {qa, ka, va},
-                          [=](auto& in, float* y, const mx::Shape&) { kernels::attention(in[0], in[1], in[2], y, batch, lq, lk, d, scale); },
-                          [scale](const std::vector<mx::array>& in) {
-                              auto s = mx::matmul(mx::multiply(in[0], mx::array(scale)), mx::swapaxes(in[1], -1, -2));
-                              return std::vector<mx::array>{mx::matmul(mx::softmax(s, std::vector<int>{-1}, true), in[2])};
-                          }));
-    });
+    return guard([&] { *out = wrap(attention_kernel(unwrap(q), unwrap(k), unwrap(v), scale)); });
 }
 
 int cmlx_kernel_rms_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, float eps) {

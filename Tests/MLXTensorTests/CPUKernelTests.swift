@@ -323,3 +323,28 @@ extension CPUKernelTests {
         }
     }
 }
+
+extension CPUKernelTests {
+    /// The backward kernels (attention, GELU) against the composed ops' VJPs: slices in parallel and
+    /// one at a time, several row blocks per slice (lk 700 → 93-row blocks), cross-attention shapes.
+    func testAttentionAndGELUBackwardKernelsMatchComposedVJPs() throws {
+        for (batch, heads, lq, lk, d) in [(1, 2, 5, 7, 8), (3, 4, 9, 6, 16), (1, 2, 200, 700, 8), (2, 3, 1, 3, 4)] {
+            let q = random([batch, heads, lq, d], UInt64(lq + 1), scale: 1), k = random([batch, heads, lk, d], UInt64(lk + 2), scale: 1)
+            let v = random([batch, heads, lk, d], UInt64(lk + 3), scale: 1), w = random([batch, heads, lq, d], UInt64(lq + 4), scale: 1)
+            let f: ([Tensor]) -> [Tensor] = { [(scaledDotProductAttention(queries: $0[0], keys: $0[1], values: $0[2], scale: 0.3) * w).sum()] }
+            try assertGradientsMatchComposed(f, at: [q, k, v], atol: 2e-5)
+        }
+        for shape in [[1], [17], [3, 31], [2, 5, 67], [40_000]] {
+            let x = random(shape, UInt64(shape.reduce(0, +) + 7)), w = random(shape, 9, scale: 1)
+            try assertGradientsMatchComposed({ [($0[0].geluTanh() * w).sum()] }, at: [x], atol: 1e-5)
+        }
+        let extreme = Tensor([-100, -20, -1e-3, 0, 1e-3, 20, 100])
+        try assertGradientsMatchComposed({ [$0[0].geluTanh().sum()] }, at: [extreme], atol: 1e-5)
+        // Second order goes through the composed VJP of the backward kernel.
+        let x = random([2, 9], 99, scale: 1)
+        let second = try both {
+            (try? valueAndGrad(of: { [($0[0].geluTanh() * $0[0]).sum()] }, at: [x]).grads[0].square().sum()) ?? Tensor(0)
+        }
+        try assertClose(second.kernel, second.composed, atol: 1e-5, rtol: 1e-5, "GELU gradient's value")
+    }
+}
