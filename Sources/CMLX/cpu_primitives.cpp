@@ -1,6 +1,7 @@
 // Custom MLX primitives backed by cpu_kernels: they evaluate on CPU streams with the vectorised,
 // multi-threaded kernels; RoPE and the transpose differentiate by their inverse (the kernel again),
-// GELU and attention by backward kernels (attention_backward, gelu_tanh_grad), the others through the
+// GELU, attention and GroupNorm by backward kernels (gelu_tanh_grad, attention_backward,
+// group_norm_backward), the others through the
 // composed MLX expression they replace. Convolution: cpu_conv_primitives.cpp.
 #include "cpu_kernels.hpp"
 #include "kernel_primitive.hpp"
@@ -99,6 +100,82 @@ mx::array transpose_kernel(const mx::array& x, const std::vector<int>& perm) {
                      std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "transpose", KernelPrimitive::Kernel(kernel_fn),
                                                        Composed(composed), Vjp(vjp)),
                      {mx::contiguous(x)});
+}
+
+/// GroupNorm (+ SiLU) over channels-last [N, positions…, C] as MLX ops: the kernels' reference.
+mx::array group_norm_composed(const std::vector<mx::array>& in, int groups, float eps, bool affine, bool with_silu) {
+    auto shape = in[0].shape();
+    int c = shape.back();
+    auto g = mx::reshape(in[0], {shape[0], -1, groups, c / groups});
+    auto mean = mx::mean(g, std::vector<int>{1, 3}, true);
+    auto centered = mx::subtract(g, mean);
+    auto var = mx::mean(mx::square(centered), std::vector<int>{1, 3}, true);
+    auto y = mx::reshape(mx::multiply(centered, mx::rsqrt(mx::add(var, mx::array(eps)))), shape);
+    if (affine) y = mx::add(mx::multiply(y, in[1]), in[2]);
+    if (with_silu) y = mx::multiply(y, mx::sigmoid(y));
+    return y;
+}
+
+struct GroupNormShape {
+    size_t n, positions, c;
+    GroupNormShape(const mx::array& x, int groups) {
+        if (x.ndim() < 2) throw std::invalid_argument("[group_norm] needs [N, positions…, C]");
+        c = x.shape(-1), n = x.shape(0), positions = x.size() / std::max<size_t>(n * c, 1);
+        if (groups <= 0 || c % size_t(groups) != 0)
+            throw std::invalid_argument("[group_norm] " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups");
+    }
+};
+
+/// [dx, dweight, dbias] (the last two with the affine only) flattened into one array by the backward
+/// kernel; its own gradient is that of the composed VJP, packed the same way.
+mx::array group_norm_backward_kernel(const std::vector<mx::array>& primals, const mx::array& dy, int groups, float eps, bool with_silu) {
+    const GroupNormShape g(primals[0], groups);
+    bool affine = primals.size() == 3;
+    if (dy.shape() != primals[0].shape()) throw std::invalid_argument("[group_norm_backward] the cotangent must have x's shape");
+    std::vector<mx::array> inputs = primals;
+    inputs.push_back(dy);
+    size_t xs = primals[0].size();
+    int total = int(xs + (affine ? 2 * g.c : 0));
+    return apply("group_norm_backward", inputs,
+                 [=](auto& in, float* out, const mx::Shape&) {
+                     kernels::group_norm_backward(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, in[affine ? 3 : 1], out,
+                                                  affine ? out + xs : nullptr, affine ? out + xs + g.c : nullptr, g.n, g.positions, g.c,
+                                                  size_t(groups), eps, with_silu);
+                 },
+                 [=](const std::vector<mx::array>& in) {
+                     std::vector<mx::array> p(in.begin(), in.end() - 1);
+                     auto f = [=](const std::vector<mx::array>& q) { return std::vector<mx::array>{group_norm_composed(q, groups, eps, affine, with_silu)}; };
+                     auto grads = mx::vjp(f, p, {in.back()}).second;
+                     for (auto& gr : grads) gr = mx::reshape(gr, {-1});
+                     return std::vector<mx::array>{mx::concatenate(grads)};
+                 },
+                 nullptr, mx::Shape{total});
+}
+
+mx::array group_norm_kernel(const mx::array& x, const std::optional<mx::array>& weight, const std::optional<mx::array>& bias, int groups,
+                            float eps, bool with_silu) {
+    const GroupNormShape g(x, groups);
+    bool affine = weight.has_value() && bias.has_value();
+    std::vector<mx::array> inputs{x};
+    if (affine) {
+        if (weight->size() != g.c || bias->size() != g.c) throw std::invalid_argument("[group_norm] weight and bias need one value per channel");
+        inputs.push_back(mx::reshape(*weight, {int(g.c)}));
+        inputs.push_back(mx::reshape(*bias, {int(g.c)}));
+    }
+    return apply("group_norm", inputs,
+                 [=](auto& in, float* y, const mx::Shape&) {
+                     kernels::group_norm(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, y, g.n, g.positions, g.c, size_t(groups),
+                                         eps, with_silu);
+                 },
+                 [=](const std::vector<mx::array>& in) { return std::vector<mx::array>{group_norm_composed(in, groups, eps, affine, with_silu)}; },
+                 [=](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>& argnums) {
+                     auto packed = group_norm_backward_kernel(in, mx::astype(dy, mx::float32), groups, eps, with_silu);
+                     int xs = int(in[0].size()), c = int(g.c);
+                     int offsets[4] = {0, xs, xs + c, xs + 2 * c};
+                     std::vector<mx::array> grads;
+                     for (int i : argnums) grads.push_back(mx::reshape(mx::slice(packed, {offsets[i]}, {offsets[i + 1]}), in[i].shape()));
+                     return grads;
+                 });
 }
 
 /// dy·gelu_tanh'(x) by the kernel; its own gradient is that of the composed VJP.
@@ -222,34 +299,9 @@ int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array sh
 
 int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, int groups, float eps, int silu) {
     return guard([&] {
-        const auto& xa = unwrap(x);
-        if (xa.ndim() < 2) throw std::invalid_argument("[group_norm] needs [N, positions…, C]");
-        size_t c = xa.shape(-1), n = xa.shape(0), positions = xa.size() / std::max<size_t>(n * c, 1);
-        if (groups <= 0 || c % size_t(groups) != 0)
-            throw std::invalid_argument("[group_norm] " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups");
-        bool affine = weight != nullptr && bias != nullptr;
-        std::vector<mx::array> inputs{xa};
-        if (affine) {
-            inputs.push_back(unwrap(weight));
-            inputs.push_back(unwrap(bias));
-        }
-        bool with_silu = silu != 0;
-        *out = wrap(apply("group_norm", inputs,
-                          [=](auto& in, float* y, const mx::Shape&) {
-                              kernels::group_norm(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, y, n, positions, c,
-                                                  size_t(groups), eps, with_silu);
-                          },
-                          [=](const std::vector<mx::array>& in) {
-                              auto shape = in[0].shape();
-                              auto g = mx::reshape(in[0], {shape[0], -1, groups, int(c) / groups});
-                              auto mean = mx::mean(g, std::vector<int>{1, 3}, true);
-                              auto centered = mx::subtract(g, mean);
-                              auto var = mx::mean(mx::square(centered), std::vector<int>{1, 3}, true);
-                              auto y = mx::reshape(mx::multiply(centered, mx::rsqrt(mx::add(var, mx::array(eps)))), shape);
-                              if (affine) y = mx::add(mx::multiply(y, in[1]), in[2]);
-                              if (with_silu) y = mx::multiply(y, mx::sigmoid(y));
-                              return std::vector<mx::array>{y};
-                          }));
+        std::optional<mx::array> w, b;
+        if (weight && bias) w = unwrap(weight), b = unwrap(bias);
+        *out = wrap(group_norm_kernel(unwrap(x), w, b, groups, eps, silu != 0));
     });
 }
 
