@@ -23,6 +23,11 @@ sw, th = vals("swift", "step_s"), vals("torch", "step_s")
 ratios = [a / b for a, b in zip(sw, th)]
 fr = [a / b for a, b in zip(vals("swift", "forward_s"), vals("torch", "forward_s"))]
 br = [a / b for a, b in zip(vals("swift", "backward_s"), vals("torch", "backward_s"))]
+N, C, L, S, T = 6075, 1152, 300, 405, 15
+lin, cross = 28 * N * C * C + 4 * L * C * C, 4 * N * L * C
+flops = 3 * (2 * (lin + cross) + 4 * N * S * C + 4 * N * T * C)  # a step = 3x the pair's forward GEMM FLOPs
+peak = st.median(vals("swift", "peak_gflops"))
+print("step GFLOP %.1f; torch peak fraction %.2f" % (flops / 1e9, flops / st.median(th) / 1e9 / peak))
 print("step: swift median %.2f s, torch median %.2f s, ratio %.2f [%.2f..%.2f]; forward ratio %.2f, backward ratio %.2f; "
       "swift peak fraction %.2f of %.0f GFLOP/s; max RSS swift %.0f MB, torch %.0f MB"
       % (st.median(sw), st.median(th), st.median(ratios), min(ratios), max(ratios), st.median(fr), st.median(br),

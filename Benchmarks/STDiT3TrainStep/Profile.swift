@@ -49,6 +49,10 @@ func profileOps() throws {
     let freqs = Tensor((0..<(d / 2)).map { 1 / pow(Float(10000), Float(2 * $0) / Float(d)) })
     try time("rope[405x16x15x72]", [r([s, h, t, d])]) { $0[0].rotatedPairs(freqs: freqs) }
     try time("transpose_qkv[6075x3x16x72]", [r([1, n, 3, h, d])]) { $0[0].transposedContiguous(2, 0, 3, 1, 4) }
+    // The VAE's norm + SiLU pair at a VAE shape (128 channels, 17 frames of 64×64).
+    try time("group_norm_silu[17x64x64x128]", [r([1, 17, 64, 64, 128]), r([128], 0.1) + 1, r([128], 0.1)]) {
+        $0[0].groupNorm(groups: 32, weight: $0[1], bias: $0[2], eps: 1e-6, silu: true)
+    }
     try time("linear_fc1[6075x1152->4608]", [r([n, c]), r([4 * c, c], 0.03), r([4 * c], 0.02)]) {
         Tensor.addmm($0[2], $0[0].reshaped(n, -1), $0[1].swappedAxes(0, 1))
     }

@@ -1,5 +1,7 @@
 // The convolution as a custom MLX primitive over cpu_conv_kernels: forward by Winograd or per-tap
-// GEMMs, gradients by the same kernels (dx: the flipped convolution; dw: one GEMM per tap).
+// GEMMs, gradients by the same kernels (dx: the flipped convolution, over the stride-dilated dy for a
+// strided one; dw: one GEMM per tap).
+#include <algorithm>
 #include <numeric>
 #include <optional>
 #include "cpu_kernels.hpp"
@@ -73,19 +75,30 @@ mx::array conv_weight_grad(const mx::array& x, const mx::array& dy, const mx::Sh
 mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<mx::array>& bias, const std::optional<mx::array>& residual,
                     const std::vector<int>& strides, const std::vector<int>& lo, const std::vector<int>& hi);
 
-/// dL/dx of a unit-stride convolution is the convolution of dy with the flipped, transposed weight
-/// under padding (k−1−lo, k−1−hi); nullopt where that padding would be negative.
-std::optional<mx::array> conv_input_grad(const mx::array& dy, const mx::array& w, const std::vector<int>& lo, const std::vector<int>& hi) {
+/// dL/dx of a convolution is the unit-stride convolution of dy — dilated by the stride (zeros between
+/// its elements) — with the flipped, transposed weight under padding (k−1−lo, k−1−hi + r), where r are
+/// the input rows the strided windows never reached; nullopt where that padding would be negative.
+std::optional<mx::array> conv_input_grad(const mx::array& dy, const mx::array& w, const mx::Shape& x_shape, const std::vector<int>& strides,
+                                         const std::vector<int>& lo, const std::vector<int>& hi) {
     std::vector<int> lo_t, hi_t;
     auto flipped = w;
     for (int a = 0; a < int(lo.size()); a++) {
-        int k = w.shape(1 + a);
+        int k = w.shape(1 + a), n = x_shape[1 + a];
         lo_t.push_back(k - 1 - lo[a]);
-        hi_t.push_back(k - 1 - hi[a]);
+        hi_t.push_back(k - 1 - hi[a] + (n + lo[a] + hi[a] - k) % strides[a]);
         if (lo_t.back() < 0 || hi_t.back() < 0) return std::nullopt;
         flipped = mx::take(flipped, mx::arange(k - 1, -1, -1, mx::int32), 1 + a);
     }
-    return conv_taps(dy, mx::swapaxes(flipped, 0, -1), std::nullopt, std::nullopt, std::vector<int>(lo.size(), 1), lo_t, hi_t);
+    auto g = dy;
+    if (std::any_of(strides.begin(), strides.end(), [](int s) { return s > 1; })) {
+        mx::Shape dilated = dy.shape(), start(dy.ndim(), 0), step(dy.ndim(), 1);
+        for (int a = 0; a < int(strides.size()); a++) {
+            dilated[1 + a] = (dy.shape(1 + a) - 1) * strides[a] + 1;
+            step[1 + a] = strides[a];
+        }
+        g = mx::slice_update(mx::zeros(dilated, mx::float32), dy, start, dilated, step);
+    }
+    return conv_taps(g, mx::swapaxes(flipped, 0, -1), std::nullopt, std::nullopt, std::vector<int>(lo.size(), 1), lo_t, hi_t);
 }
 
 /// The convolution by the CPU kernels, bias and residual folded into its output pass. 3×3 spatial
@@ -111,8 +124,8 @@ mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<
         std::vector<mx::array> grads;
         for (int i : argnums) {
             if (i == 0) {
-                auto dx = c.unit_stride() ? conv_input_grad(dy, in[1], lo, hi) : std::nullopt;
-                if (!dx) {  // strided, or padding wider than the kernel: MLX's own transposed convolution
+                auto dx = conv_input_grad(dy, in[1], in[0].shape(), strides, lo, hi);
+                if (!dx) {  // padding wider than the kernel: MLX's own transposed convolution
                     auto f = [&](const std::vector<mx::array>& xs) { return std::vector<mx::array>{conv_composed(xs[0], in[1], strides, lo, hi)}; };
                     dx = mx::vjp(f, {in[0]}, {dy}).second[0];
                 }
