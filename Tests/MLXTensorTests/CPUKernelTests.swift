@@ -366,3 +366,20 @@ extension CPUKernelTests {
         }
     }
 }
+
+extension CPUKernelTests {
+    /// The dx path's flipped, transposed weight (built by a kernel) on shapes with channel counts that
+    /// are not multiples of its 16-channel jobs, through a gradient and a second-order gradient.
+    func testConvolutionInputGradientWithOddChannelCounts() throws {
+        for (xs, ws, stride, pad) in [([1, 3, 6, 5, 19], [21, 3, 3, 3, 19], [1, 1, 1], [(2, 0), (1, 1), (1, 1)]),
+                                       ([2, 7, 6, 33], [17, 3, 3, 33], [2, 2], [(0, 1), (0, 1)])] {
+            let n = xs.count - 2
+            let x = random(xs, 91, scale: 1), w = random(ws, 92, scale: 0.2)
+            let probe = random(convolutionOutput(xs, ws, stride: stride, padding: pad), 93, scale: 1)
+            let conv: ([Tensor]) -> Tensor = {
+                $0[0].convolved(with: $0[1], bias: nil, stride: stride, padding: pad, dilation: Array(repeating: 1, count: n), groups: 1)
+            }
+            try assertGradientsMatchComposed({ [(conv($0) * probe).sum()] }, at: [x, w], atol: 1e-3)
+        }
+    }
+}
