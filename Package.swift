@@ -60,6 +60,8 @@ let package = Package(
         ),
         .executableTarget(name: "bench-matmul", dependencies: ["MLXTensor"], path: "Benchmarks/MatmulThroughput"),
         .executableTarget(name: "bench-stdit3-block", dependencies: ["OpenSora"], path: "Benchmarks/STDiT3Block"),
+        .executableTarget(name: "bench-stdit3-train-step", dependencies: ["OpenSora"], path: "Benchmarks/STDiT3TrainStep"),
+        .executableTarget(name: "bench-vae-train-step", dependencies: ["OpenSoraTraining"], path: "Benchmarks/VAETrainStep"),
         .executableTarget(name: "bench-vae-decode", dependencies: ["OpenSora"], path: "Benchmarks/VAEDecode"),
         .executableTarget(name: "bench-sampling-step", dependencies: ["OpenSora"], path: "Benchmarks/SamplingStep"),
         .executableTarget(name: "bench-cpu-kernels", dependencies: ["MLXTensor"], path: "Benchmarks/CPUKernels"),

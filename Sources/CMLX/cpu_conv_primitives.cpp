@@ -1,8 +1,11 @@
 // The convolution as a custom MLX primitive over cpu_conv_kernels: forward by Winograd or per-tap
-// GEMMs, gradients by the same kernels (dx: the flipped convolution; dw: one GEMM per tap).
+// GEMMs, gradients by the same kernels (dx: the flipped convolution, over the stride-dilated dy for a
+// strided one; dw: one GEMM per tap).
+#include <algorithm>
 #include <numeric>
 #include <optional>
 #include "cpu_kernels.hpp"
+#include "cpu_parallel.hpp"
 #include "kernel_primitive.hpp"
 
 using namespace cmlx;
@@ -73,19 +76,66 @@ mx::array conv_weight_grad(const mx::array& x, const mx::array& dy, const mx::Sh
 mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<mx::array>& bias, const std::optional<mx::array>& residual,
                     const std::vector<int>& strides, const std::vector<int>& lo, const std::vector<int>& hi);
 
-/// dL/dx of a unit-stride convolution is the convolution of dy with the flipped, transposed weight
-/// under padding (k−1−lo, k−1−hi); nullopt where that padding would be negative.
-std::optional<mx::array> conv_input_grad(const mx::array& dy, const mx::array& w, const std::vector<int>& lo, const std::vector<int>& hi) {
+/// w [cout, k…, cin] flipped along every kernel axis with cout and cin swapped, [cin, k…, cout], in one
+/// threaded pass (flipping every axis of a row-major tap index reverses it). An involution, so its
+/// gradient is itself.
+mx::array flipped_transposed_weight(const mx::array& w) {
+    if (w.ndim() < 3) throw std::invalid_argument("[conv_taps] weight [Cout, k…, Cin] expected");
+    size_t cout = w.shape(0), cin = w.shape(-1), taps = w.size() / std::max<size_t>(cout * cin, 1);
+    mx::Shape shape = w.shape();
+    std::swap(shape.front(), shape.back());
+    auto kernel_fn = [=](auto& in, float* y, const mx::Shape&) {
+        const float* x = in[0];
+        // Jobs of one tap × 16 input channels: each source read is one 64-byte run, each of the 16
+        // output rows is written in order.
+        const size_t blocks = (cin + 15) / 16;
+        cpu::ThreadPool::shared().parallel_for(taps * blocks, 1, [&](size_t lo, size_t hi) {
+            for (size_t job = lo; job < hi; job++) {
+                size_t t = job / blocks, i0 = (job % blocks) * 16, ni = std::min<size_t>(16, cin - i0);
+                const float* src = x + (taps - 1 - t) * cin + i0;
+                for (size_t o = 0; o < cout; o++) {
+                    const float* run = src + o * taps * cin;
+                    for (size_t ii = 0; ii < ni; ii++) y[((i0 + ii) * taps + t) * cout + o] = run[ii];
+                }
+            }
+        });
+    };
+    auto composed = [](const std::vector<mx::array>& in) {
+        auto f = in[0];
+        for (int a = 1; a + 1 < int(f.ndim()); a++) f = mx::take(f, mx::arange(f.shape(a) - 1, -1, -1, mx::int32), a);
+        return std::vector<mx::array>{mx::swapaxes(f, 0, -1)};
+    };
+    auto vjp = [](const std::vector<mx::array>&, const mx::array& dy, const std::vector<int>&) {
+        return std::vector<mx::array>{flipped_transposed_weight(dy)};
+    };
+    return mx::array(shape, mx::float32,
+                     std::make_shared<KernelPrimitive>(mx::default_stream(mx::Device::cpu), "flipped_transposed_weight",
+                                                       KernelPrimitive::Kernel(kernel_fn), Composed(composed), Vjp(vjp)),
+                     {float32_contiguous(w)});
+}
+
+/// dL/dx of a convolution is the unit-stride convolution of dy — dilated by the stride (zeros between
+/// its elements) — with the flipped, transposed weight under padding (k−1−lo, k−1−hi + r), where r are
+/// the input rows the strided windows never reached; nullopt where that padding would be negative.
+std::optional<mx::array> conv_input_grad(const mx::array& dy, const mx::array& w, const mx::Shape& x_shape, const std::vector<int>& strides,
+                                         const std::vector<int>& lo, const std::vector<int>& hi) {
     std::vector<int> lo_t, hi_t;
-    auto flipped = w;
     for (int a = 0; a < int(lo.size()); a++) {
-        int k = w.shape(1 + a);
+        int k = w.shape(1 + a), n = x_shape[1 + a];
         lo_t.push_back(k - 1 - lo[a]);
-        hi_t.push_back(k - 1 - hi[a]);
+        hi_t.push_back(k - 1 - hi[a] + (n + lo[a] + hi[a] - k) % strides[a]);
         if (lo_t.back() < 0 || hi_t.back() < 0) return std::nullopt;
-        flipped = mx::take(flipped, mx::arange(k - 1, -1, -1, mx::int32), 1 + a);
     }
-    return conv_taps(dy, mx::swapaxes(flipped, 0, -1), std::nullopt, std::nullopt, std::vector<int>(lo.size(), 1), lo_t, hi_t);
+    auto g = dy;
+    if (std::any_of(strides.begin(), strides.end(), [](int s) { return s > 1; })) {
+        mx::Shape dilated = dy.shape(), start(dy.ndim(), 0), step(dy.ndim(), 1);
+        for (int a = 0; a < int(strides.size()); a++) {
+            dilated[1 + a] = (dy.shape(1 + a) - 1) * strides[a] + 1;
+            step[1 + a] = strides[a];
+        }
+        g = mx::slice_update(mx::zeros(dilated, mx::float32), dy, start, dilated, step);
+    }
+    return conv_taps(g, flipped_transposed_weight(w), std::nullopt, std::nullopt, std::vector<int>(lo.size(), 1), lo_t, hi_t);
 }
 
 /// The convolution by the CPU kernels, bias and residual folded into its output pass. 3×3 spatial
@@ -111,8 +161,8 @@ mx::array conv_taps(const mx::array& x, const mx::array& w, const std::optional<
         std::vector<mx::array> grads;
         for (int i : argnums) {
             if (i == 0) {
-                auto dx = c.unit_stride() ? conv_input_grad(dy, in[1], lo, hi) : std::nullopt;
-                if (!dx) {  // strided, or padding wider than the kernel: MLX's own transposed convolution
+                auto dx = conv_input_grad(dy, in[1], in[0].shape(), strides, lo, hi);
+                if (!dx) {  // padding wider than the kernel: MLX's own transposed convolution
                     auto f = [&](const std::vector<mx::array>& xs) { return std::vector<mx::array>{conv_composed(xs[0], in[1], strides, lo, hi)}; };
                     dx = mx::vjp(f, {in[0]}, {dy}).second[0];
                 }

@@ -44,6 +44,17 @@ CMLX_CLONES static void gelu_tanh_range(const float* x, float* y, size_t n) {
     }
 }
 
+CMLX_CLONES static void gelu_tanh_grad_range(const float* x, const float* dy, float* dx, size_t n) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = 1.5957691216057308f * (v + 0.044715f * v * v * v);
+        float sg = 1.0f / (1.0f + exp_approx(-u));                   // gelu = v·σ(u)
+        float du = 1.5957691216057308f * (1.0f + 0.134145f * v * v);  // u' = 2·√(2/π)·(1 + 3·0.044715v²)
+        dx[i] = dy[i] * (sg + v * sg * (1.0f - sg) * du);
+    }
+}
+
 CMLX_CLONES static void silu_range(const float* x, float* y, size_t n) {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + exp_approx(-x[i]));
@@ -182,6 +193,134 @@ void group_norm(const float* x, const float* weight, const float* bias, float* y
     }
 }
 
+/// dz = dy·silu'(z) at z = x·a + shift (or dy without the SiLU), one position row.
+#define CMLX_GN_DZ(i) \
+    float dz = dyr[i]; \
+    if (silu) { \
+        float z = row[i] * a[i] + shift[i], sg = 1.0f / (1.0f + exp_approx(-z)); \
+        dz *= sg + z * sg * (1.0f - sg); \
+    }
+
+/// Per-channel Σ dz and Σ dz·x̂ (x̂ = x·r + t) over positions [begin, end), float partials flushed to double.
+CMLX_CLONES static void group_norm_grad_sums(const float* x, const float* dy, const float* a, const float* shift, const float* r,
+                                             const float* t, double* s1, double* s2, float* f1, float* f2, size_t begin, size_t end,
+                                             size_t c, bool silu) {
+    for (size_t p = begin; p < end; p++) {
+        const float* row = x + p * c;
+        const float* dyr = dy + p * c;
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) {
+            CMLX_GN_DZ(i)
+            f1[i] += dz;
+            f2[i] += dz * (row[i] * r[i] + t[i]);
+        }
+        if ((p - begin) % 256 == 255) {
+            for (size_t i = 0; i < c; i++) {
+                s1[i] += f1[i];
+                s2[i] += f2[i];
+                f1[i] = f2[i] = 0.0f;
+            }
+        }
+    }
+    for (size_t i = 0; i < c; i++) {
+        s1[i] += f1[i];
+        s2[i] += f2[i];
+    }
+}
+
+/// dx = dz·A + x·B + C per channel over positions [begin, end).
+CMLX_CLONES static void group_norm_grad_apply(const float* x, const float* dy, const float* a, const float* shift, const float* ca,
+                                              const float* cb, const float* cc, float* dx, size_t begin, size_t end, size_t c, bool silu) {
+    for (size_t p = begin; p < end; p++) {
+        const float* row = x + p * c;
+        const float* dyr = dy + p * c;
+        float* out = dx + p * c;
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) {
+            CMLX_GN_DZ(i)
+            out[i] = dz * ca[i] + row[i] * cb[i] + cc[i];
+        }
+    }
+}
+#undef CMLX_GN_DZ
+
+void group_norm_backward(const float* x, const float* weight, const float* bias, const float* dy, float* dx, float* dweight,
+                         float* dbias, size_t n, size_t positions, size_t c, size_t groups, float eps, bool silu) {
+    auto& pool = cpu::ThreadPool::shared();
+    size_t per_group = c / groups, threads = pool.size();
+    size_t chunk = (positions + threads - 1) / threads;
+    double count = double(positions) * double(per_group);
+    std::vector<double> dw(c, 0.0), db(c, 0.0);
+    for (size_t s = 0; s < n; s++) {
+        const float* xs = x + s * positions * c;
+        const float* dys = dy + s * positions * c;
+        // The forward's statistics again: mean and rstd per group.
+        std::vector<std::vector<double>> sums(threads, std::vector<double>(c, 0.0)), sqs(threads, std::vector<double>(c, 0.0));
+        std::vector<std::vector<float>> scratch(2 * threads, std::vector<float>(c, 0.0f));
+        pool.parallel_for(threads, 1, [&](size_t b, size_t e) {
+            for (size_t t = b; t < e; t++) {
+                size_t lo = t * chunk, hi = std::min(positions, lo + chunk);
+                if (lo < hi) channel_sums(xs, sums[t].data(), sqs[t].data(), scratch[2 * t].data(), scratch[2 * t + 1].data(), lo, hi, c);
+            }
+        });
+        std::vector<double> mean(groups), rstd(groups);
+        std::vector<float> a(c), shift(c), r(c), t(c);
+        for (size_t g = 0; g < groups; g++) {
+            double sum = 0, sq = 0;
+            for (size_t th = 0; th < threads; th++)
+                for (size_t i = g * per_group; i < (g + 1) * per_group; i++) sum += sums[th][i], sq += sqs[th][i];
+            mean[g] = sum / count;
+            rstd[g] = 1.0 / std::sqrt(std::max(0.0, sq / count - mean[g] * mean[g]) + double(eps));
+            for (size_t i = g * per_group; i < (g + 1) * per_group; i++) {
+                double w = weight ? weight[i] : 1.0, b = bias ? bias[i] : 0.0;
+                a[i] = float(rstd[g] * w);
+                shift[i] = float(b - mean[g] * rstd[g] * w);
+                r[i] = float(rstd[g]);
+                t[i] = float(-mean[g] * rstd[g]);
+            }
+        }
+        // Σ dz and Σ dz·x̂ per channel.
+        for (auto& v : sums) std::fill(v.begin(), v.end(), 0.0);
+        for (auto& v : sqs) std::fill(v.begin(), v.end(), 0.0);
+        for (auto& v : scratch) std::fill(v.begin(), v.end(), 0.0f);
+        pool.parallel_for(threads, 1, [&](size_t b, size_t e) {
+            for (size_t th = b; th < e; th++) {
+                size_t lo = th * chunk, hi = std::min(positions, lo + chunk);
+                if (lo < hi)
+                    group_norm_grad_sums(xs, dys, a.data(), shift.data(), r.data(), t.data(), sums[th].data(), sqs[th].data(),
+                                         scratch[2 * th].data(), scratch[2 * th + 1].data(), lo, hi, c, silu);
+            }
+        });
+        std::vector<double> s1(c, 0.0), s2(c, 0.0);
+        for (size_t th = 0; th < threads; th++)
+            for (size_t i = 0; i < c; i++) s1[i] += sums[th][i], s2[i] += sqs[th][i];
+        // dx = rstd·(dz·w − mean_g(dz·w) − x̂·mean_g(dz·w·x̂)) = dz·A + x·B + C.
+        std::vector<float> ca(c), cb(c), cc(c);
+        for (size_t g = 0; g < groups; g++) {
+            double m1 = 0, m2 = 0;
+            for (size_t i = g * per_group; i < (g + 1) * per_group; i++) {
+                double w = weight ? weight[i] : 1.0;
+                m1 += w * s1[i];
+                m2 += w * s2[i];
+            }
+            m1 /= count, m2 /= count;
+            double rs = rstd[g];
+            for (size_t i = g * per_group; i < (g + 1) * per_group; i++) {
+                double w = weight ? weight[i] : 1.0;
+                ca[i] = float(rs * w);
+                cb[i] = float(-rs * rs * m2);
+                cc[i] = float(-rs * m1 + mean[g] * rs * rs * m2);
+            }
+        }
+        for (size_t i = 0; i < c; i++) db[i] += s1[i], dw[i] += s2[i];
+        pool.parallel_for(positions, 64, [&](size_t b, size_t e) {
+            group_norm_grad_apply(xs, dys, a.data(), shift.data(), ca.data(), cb.data(), cc.data(), dx + s * positions * c, b, e, c, silu);
+        });
+    }
+    if (dweight && dbias)
+        for (size_t i = 0; i < c; i++) dweight[i] = float(dw[i]), dbias[i] = float(db[i]);
+}
+
 void attention(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d, float scale) {
     with_single_threaded_blas([&] { attention_slices(q, k, v, out, batch, lq, lk, d, scale); });
 }
@@ -207,6 +346,64 @@ void attention_slices(const float* q, const float* k, const float* v, float* out
             cblas_sgemm(RowMajor, NoTrans, NoTrans, int(rows), int(d), int(lk), 1.0f, s, int(lk), vs, int(d), 0.0f,
                         out + (slice * lq + row) * d, int(d));
         }
+    });
+}
+
+/// dS = P ∘ (dP − rowsum(P ∘ dP)) in place of dP: the softmax's backward per row of length c.
+CMLX_CLONES static void softmax_grad_rows(const float* p, float* dp, size_t rows, size_t c) {
+    for (size_t r = 0; r < rows; r++) {
+        const float* pr = p + r * c;
+        float* dr = dp + r * c;
+        float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
+        for (size_t i = 0; i < c; i++) dot += pr[i] * dr[i];
+#pragma omp simd
+        for (size_t i = 0; i < c; i++) dr[i] = pr[i] * (dr[i] - dot);
+    }
+}
+
+/// One slice of the attention backward, rows in blocks of `block` (scores s, their gradient g: block·lk each).
+static void attention_backward_slice(const float* q, const float* k, const float* v, const float* dout, float* dq, float* dk, float* dv,
+                                     size_t lq, size_t lk, size_t d, float scale, size_t block, float* s, float* g) {
+    std::fill(dk, dk + lk * d, 0.0f);
+    std::fill(dv, dv + lk * d, 0.0f);
+    for (size_t row = 0; row < lq; row += block) {
+        size_t rows = std::min(block, lq - row);
+        const float* qb = q + row * d;
+        const float* ob = dout + row * d;
+        cblas_sgemm(RowMajor, NoTrans, Trans, int(rows), int(lk), int(d), scale, qb, int(d), k, int(d), 0.0f, s, int(lk));
+        softmax_row_range(s, s, 0, rows, lk);  // P
+        // dV += Pᵀ·dO; dP = dO·Vᵀ; dS = P ∘ (dP − rowsum(P ∘ dP)); dQ = scale·dS·K; dK += scale·dSᵀ·Q.
+        cblas_sgemm(RowMajor, Trans, NoTrans, int(lk), int(d), int(rows), 1.0f, s, int(lk), ob, int(d), 1.0f, dv, int(d));
+        cblas_sgemm(RowMajor, NoTrans, Trans, int(rows), int(lk), int(d), 1.0f, ob, int(d), v, int(d), 0.0f, g, int(lk));
+        softmax_grad_rows(s, g, rows, lk);
+        cblas_sgemm(RowMajor, NoTrans, NoTrans, int(rows), int(d), int(lk), scale, g, int(lk), k, int(d), 0.0f, dq + row * d, int(d));
+        cblas_sgemm(RowMajor, Trans, NoTrans, int(lk), int(d), int(rows), scale, g, int(lk), qb, int(d), 1.0f, dk, int(d));
+    }
+}
+
+void attention_backward(const float* q, const float* k, const float* v, const float* dout, float* dq, float* dk, float* dv, size_t batch,
+                        size_t lq, size_t lk, size_t d, float scale) {
+    const size_t block = std::max<size_t>(1, std::min(lq, (size_t(1) << 16) / std::max<size_t>(lk, 1)));
+    auto& pool = cpu::ThreadPool::shared();
+    auto slice = [&](size_t b, float* s, float* g) {
+        attention_backward_slice(q + b * lq * d, k + b * lk * d, v + b * lk * d, dout + b * lq * d, dq + b * lq * d, dk + b * lk * d,
+                                 dv + b * lk * d, lq, lk, d, scale, block, s, g);
+    };
+    if (batch < 2 * pool.size()) {
+        // Too few slices to share out: one at a time, OpenBLAS threading each product.
+        std::vector<float> s(block * lk), g(block * lk);
+        for (size_t b = 0; b < batch; b++) slice(b, s.data(), g.data());
+        return;
+    }
+    // dK/dV accumulate over a slice's row blocks, so a slice stays on one thread.
+    with_single_threaded_blas([&] {
+        std::vector<std::vector<float>> buffers(2 * pool.size(), std::vector<float>(block * lk));
+        std::atomic<size_t> next_worker{0};
+        pool.parallel_for(batch, 1, [&](size_t begin, size_t end) {
+            size_t w = next_worker++ % pool.size();
+            for (size_t b = begin; b < end; b++) slice(b, buffers[2 * w].data(), buffers[2 * w + 1].data());
+        });
     });
 }
 
@@ -326,6 +523,10 @@ void transpose_copy(const float* x, float* y, const size_t* shape, const size_t*
 
 void gelu_tanh(const float* x, float* y, size_t n) {
     cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_range(x + b, y + b, e - b); });
+}
+
+void gelu_tanh_grad(const float* x, const float* dy, float* dx, size_t n) {
+    cpu::ThreadPool::shared().parallel_for(n, 1 << 15, [&](size_t b, size_t e) { gelu_tanh_grad_range(x + b, dy + b, dx + b, e - b); });
 }
 
 void silu(const float* x, float* y, size_t n) {

@@ -24,9 +24,20 @@ void layer_norm_modulate(const float* x, const float* shift, const float* scale,
 /// weight/bias (may be null) and an optional SiLU after it; statistics in double, per sample and group.
 void group_norm(const float* x, const float* weight, const float* bias, float* y, size_t n, size_t positions, size_t c,
                 size_t groups, float eps, bool silu);
+/// The gradient of group_norm (with its optional SiLU) given dy: dx, and — when weight and bias are
+/// given — dweight, dbias (summed over samples; null without the affine). Statistics are recomputed.
+void group_norm_backward(const float* x, const float* weight, const float* bias, const float* dy, float* dx, float* dweight,
+                         float* dbias, size_t n, size_t positions, size_t c, size_t groups, float eps, bool silu);
 /// Attention without a mask for `batch` independent (head) slices: out = softmax(scale·q·kᵀ)·v with
 /// q [batch, lq, d], k/v [batch, lk, d]; the products are BLAS calls, slices run in parallel.
 void attention(const float* q, const float* k, const float* v, float* out, size_t batch, size_t lq, size_t lk, size_t d, float scale);
+/// The gradient of attention: dq, dk, dv of out = softmax(scale·q·kᵀ)·v given dout (shapes as in
+/// `attention`); the scores are recomputed per block of query rows (nothing of the forward is kept),
+/// dk/dv accumulate over a slice's row blocks, slices run in parallel.
+void attention_backward(const float* q, const float* k, const float* v, const float* dout, float* dq, float* dk, float* dv, size_t batch,
+                        size_t lq, size_t lk, size_t d, float scale);
+/// dx = dy · gelu_tanh'(x).
+void gelu_tanh_grad(const float* x, const float* dy, float* dx, size_t n);
 /// Rows of length c: y = x / √(mean(x²) + eps) · weight (weight may be null).
 void rms_norm(const float* x, const float* weight, float* y, size_t rows, size_t c, float eps);
 /// y = x + gate·o with gate one row of c per `rows_per_group` rows of x/o (adaLN's gated residual).

@@ -1,6 +1,8 @@
 // Custom MLX primitives backed by cpu_kernels: they evaluate on CPU streams with the vectorised,
 // multi-threaded kernels; RoPE and the transpose differentiate by their inverse (the kernel again),
-// the others through the composed MLX expression they replace. Convolution: cpu_conv_primitives.cpp.
+// GELU, attention and GroupNorm by backward kernels (gelu_tanh_grad, attention_backward,
+// group_norm_backward), the others through the
+// composed MLX expression they replace. Convolution: cpu_conv_primitives.cpp.
 #include "cpu_kernels.hpp"
 #include "kernel_primitive.hpp"
 
@@ -11,14 +13,16 @@ using namespace cmlx;
 namespace {
 
 /// Builds the kernel's output node over float32, row-contiguous copies of the inputs.
-mx::array apply(const char* name, std::vector<mx::array> inputs, KernelPrimitive::Kernel kernel, Composed composed) {
+mx::array apply(const char* name, std::vector<mx::array> inputs, KernelPrimitive::Kernel kernel, Composed composed, Vjp vjp = nullptr,
+                std::optional<mx::Shape> out_shape = std::nullopt) {
     for (auto& a : inputs) {
         if (a.dtype() != mx::float32) throw std::invalid_argument(std::string("[") + name + "] takes float32 inputs");
         a = mx::contiguous(a);
     }
     auto stream = mx::default_stream(mx::Device::cpu);
-    auto shape = inputs[0].shape();
-    return mx::array(shape, mx::float32, std::make_shared<KernelPrimitive>(stream, name, std::move(kernel), std::move(composed)),
+    auto shape = out_shape.value_or(inputs[0].shape());
+    return mx::array(shape, mx::float32,
+                     std::make_shared<KernelPrimitive>(stream, name, std::move(kernel), std::move(composed), std::move(vjp)),
                      std::move(inputs));
 }
 
@@ -98,6 +102,144 @@ mx::array transpose_kernel(const mx::array& x, const std::vector<int>& perm) {
                      {mx::contiguous(x)});
 }
 
+/// GroupNorm (+ SiLU) over channels-last [N, positions…, C] as MLX ops: the kernels' reference.
+mx::array group_norm_composed(const std::vector<mx::array>& in, int groups, float eps, bool affine, bool with_silu) {
+    auto shape = in[0].shape();
+    int c = shape.back();
+    auto g = mx::reshape(in[0], {shape[0], -1, groups, c / groups});
+    auto mean = mx::mean(g, std::vector<int>{1, 3}, true);
+    auto centered = mx::subtract(g, mean);
+    auto var = mx::mean(mx::square(centered), std::vector<int>{1, 3}, true);
+    auto y = mx::reshape(mx::multiply(centered, mx::rsqrt(mx::add(var, mx::array(eps)))), shape);
+    if (affine) y = mx::add(mx::multiply(y, in[1]), in[2]);
+    if (with_silu) y = mx::multiply(y, mx::sigmoid(y));
+    return y;
+}
+
+struct GroupNormShape {
+    size_t n, positions, c;
+    GroupNormShape(const mx::array& x, int groups) {
+        if (x.ndim() < 2) throw std::invalid_argument("[group_norm] needs [N, positions…, C]");
+        c = x.shape(-1), n = x.shape(0), positions = x.size() / std::max<size_t>(n * c, 1);
+        if (groups <= 0 || c % size_t(groups) != 0)
+            throw std::invalid_argument("[group_norm] " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups");
+    }
+};
+
+/// [dx, dweight, dbias] (the last two with the affine only) flattened into one array by the backward
+/// kernel; its own gradient is that of the composed VJP, packed the same way.
+mx::array group_norm_backward_kernel(const std::vector<mx::array>& primals, const mx::array& dy, int groups, float eps, bool with_silu) {
+    const GroupNormShape g(primals[0], groups);
+    bool affine = primals.size() == 3;
+    if (dy.shape() != primals[0].shape()) throw std::invalid_argument("[group_norm_backward] the cotangent must have x's shape");
+    std::vector<mx::array> inputs = primals;
+    inputs.push_back(dy);
+    size_t xs = primals[0].size();
+    int total = int(xs + (affine ? 2 * g.c : 0));
+    return apply("group_norm_backward", inputs,
+                 [=](auto& in, float* out, const mx::Shape&) {
+                     kernels::group_norm_backward(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, in[affine ? 3 : 1], out,
+                                                  affine ? out + xs : nullptr, affine ? out + xs + g.c : nullptr, g.n, g.positions, g.c,
+                                                  size_t(groups), eps, with_silu);
+                 },
+                 [=](const std::vector<mx::array>& in) {
+                     std::vector<mx::array> p(in.begin(), in.end() - 1);
+                     auto f = [=](const std::vector<mx::array>& q) { return std::vector<mx::array>{group_norm_composed(q, groups, eps, affine, with_silu)}; };
+                     auto grads = mx::vjp(f, p, {in.back()}).second;
+                     for (auto& gr : grads) gr = mx::reshape(gr, {-1});
+                     return std::vector<mx::array>{mx::concatenate(grads)};
+                 },
+                 nullptr, mx::Shape{total});
+}
+
+mx::array group_norm_kernel(const mx::array& x, const std::optional<mx::array>& weight, const std::optional<mx::array>& bias, int groups,
+                            float eps, bool with_silu) {
+    const GroupNormShape g(x, groups);
+    bool affine = weight.has_value() && bias.has_value();
+    std::vector<mx::array> inputs{x};
+    if (affine) {
+        if (weight->size() != g.c || bias->size() != g.c) throw std::invalid_argument("[group_norm] weight and bias need one value per channel");
+        inputs.push_back(mx::reshape(*weight, {int(g.c)}));
+        inputs.push_back(mx::reshape(*bias, {int(g.c)}));
+    }
+    return apply("group_norm", inputs,
+                 [=](auto& in, float* y, const mx::Shape&) {
+                     kernels::group_norm(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, y, g.n, g.positions, g.c, size_t(groups),
+                                         eps, with_silu);
+                 },
+                 [=](const std::vector<mx::array>& in) { return std::vector<mx::array>{group_norm_composed(in, groups, eps, affine, with_silu)}; },
+                 [=](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>& argnums) {
+                     auto packed = group_norm_backward_kernel(in, mx::astype(dy, mx::float32), groups, eps, with_silu);
+                     int xs = int(in[0].size()), c = int(g.c);
+                     int offsets[4] = {0, xs, xs + c, xs + 2 * c};
+                     std::vector<mx::array> grads;
+                     for (int i : argnums) grads.push_back(mx::reshape(mx::slice(packed, {offsets[i]}, {offsets[i + 1]}), in[i].shape()));
+                     return grads;
+                 });
+}
+
+/// dy·gelu_tanh'(x) by the kernel; its own gradient is that of the composed VJP.
+mx::array gelu_tanh_grad_kernel(const mx::array& x, const mx::array& dy) {
+    if (x.shape() != dy.shape()) throw std::invalid_argument("[gelu_tanh_grad] x and dy must have one shape");
+    return apply("gelu_tanh_grad", {x, dy},
+                 [n = size_t(x.size())](auto& in, float* dx, const mx::Shape&) { kernels::gelu_tanh_grad(in[0], in[1], dx, n); },
+                 [](const std::vector<mx::array>& in) {
+                     auto f = [](const std::vector<mx::array>& p) { return std::vector<mx::array>{gelu_tanh_composed(p[0])}; };
+                     return mx::vjp(f, {in[0]}, {in[1]}).second;
+                 });
+}
+
+mx::array gelu_tanh_kernel(const mx::array& x) {
+    return apply("gelu_tanh", {x},
+                 [n = size_t(x.size())](auto& in, float* y, const mx::Shape&) { kernels::gelu_tanh(in[0], y, n); },
+                 [](const std::vector<mx::array>& in) { return std::vector<mx::array>{gelu_tanh_composed(in[0])}; },
+                 [](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>&) {
+                     return std::vector<mx::array>{gelu_tanh_grad_kernel(in[0], dy)};
+                 });
+}
+
+mx::array attention_composed(const mx::array& q, const mx::array& k, const mx::array& v, float scale) {
+    auto s = mx::matmul(mx::multiply(q, mx::array(scale)), mx::swapaxes(k, -1, -2));
+    return mx::matmul(mx::softmax(s, std::vector<int>{-1}, true), v);
+}
+
+/// [dq, dk, dv] of the unmasked attention flattened into one array by the backward kernel (its own
+/// gradient is that of the composed VJP, packed the same way).
+mx::array attention_backward_kernel(const mx::array& q, const mx::array& k, const mx::array& v, const mx::array& dy, float scale) {
+    size_t d = q.shape(-1), lq = q.shape(-2), lk = k.shape(-2), batch = q.size() / std::max<size_t>(lq * d, 1);
+    size_t qs = q.size(), ks = k.size();
+    if (dy.shape() != q.shape()) throw std::invalid_argument("[attention_backward] the cotangent must have q's shape");
+    return apply("attention_backward", {q, k, v, dy},
+                 [=](auto& in, float* g, const mx::Shape&) {
+                     kernels::attention_backward(in[0], in[1], in[2], in[3], g, g + qs, g + qs + ks, batch, lq, lk, d, scale);
+                 },
+                 [scale](const std::vector<mx::array>& in) {
+                     auto f = [scale](const std::vector<mx::array>& p) { return std::vector<mx::array>{attention_composed(p[0], p[1], p[2], scale)}; };
+                     auto g = mx::vjp(f, {in[0], in[1], in[2]}, {in[3]}).second;
+                     return std::vector<mx::array>{mx::concatenate({mx::reshape(g[0], {-1}), mx::reshape(g[1], {-1}), mx::reshape(g[2], {-1})})};
+                 },
+                 nullptr, mx::Shape{int(qs + 2 * ks)});
+}
+
+/// softmax(scale·q·kᵀ)·v by the kernel; gradients by the backward kernel.
+mx::array attention_kernel(const mx::array& qa, const mx::array& ka, const mx::array& va, float scale) {
+    if (qa.ndim() < 2 || ka.shape() != va.shape() || ka.ndim() != qa.ndim() || qa.shape(-1) != ka.shape(-1))
+        throw std::invalid_argument("[attention] q [..., Lq, D] and k, v [..., Lk, D] must agree");
+    for (int i = 0; i < int(qa.ndim()) - 2; i++)
+        if (qa.shape(i) != ka.shape(i)) throw std::invalid_argument("[attention] q and k batch axes differ (no broadcasting)");
+    size_t d = qa.shape(-1), lq = qa.shape(-2), lk = ka.shape(-2), batch = qa.size() / std::max<size_t>(lq * d, 1);
+    return apply("attention", {qa, ka, va},
+                 [=](auto& in, float* y, const mx::Shape&) { kernels::attention(in[0], in[1], in[2], y, batch, lq, lk, d, scale); },
+                 [scale](const std::vector<mx::array>& in) { return std::vector<mx::array>{attention_composed(in[0], in[1], in[2], scale)}; },
+                 [scale](const std::vector<mx::array>& in, const mx::array& dy, const std::vector<int>& argnums) {
+                     auto packed = attention_backward_kernel(in[0], in[1], in[2], mx::astype(dy, mx::float32), scale);
+                     int offsets[4] = {0, int(in[0].size()), int(in[0].size() + in[1].size()), int(in[0].size() + 2 * in[1].size())};
+                     std::vector<mx::array> grads;
+                     for (int i : argnums) grads.push_back(mx::reshape(mx::slice(packed, {offsets[i]}, {offsets[i + 1]}), in[i].shape()));
+                     return grads;
+                 });
+}
+
 }  // namespace
 
 extern "C" {
@@ -119,7 +261,7 @@ static int elementwise(cmlx_array* out, cmlx_array x, const char* name, void (*k
 static mx::array silu_composed(const mx::array& x) { return mx::multiply(x, mx::sigmoid(x)); }
 
 int cmlx_kernel_gelu_tanh(cmlx_array* out, cmlx_array x) {
-    return elementwise(out, x, "gelu_tanh", kernels::gelu_tanh, gelu_tanh_composed);
+    return guard([&] { *out = wrap(gelu_tanh_kernel(unwrap(x))); });
 }
 
 int cmlx_kernel_silu(cmlx_array* out, cmlx_array x) { return elementwise(out, x, "silu", kernels::silu, silu_composed); }
@@ -157,52 +299,14 @@ int cmlx_kernel_layer_norm_modulate(cmlx_array* out, cmlx_array x, cmlx_array sh
 
 int cmlx_kernel_group_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, cmlx_array bias, int groups, float eps, int silu) {
     return guard([&] {
-        const auto& xa = unwrap(x);
-        if (xa.ndim() < 2) throw std::invalid_argument("[group_norm] needs [N, positions…, C]");
-        size_t c = xa.shape(-1), n = xa.shape(0), positions = xa.size() / std::max<size_t>(n * c, 1);
-        if (groups <= 0 || c % size_t(groups) != 0)
-            throw std::invalid_argument("[group_norm] " + std::to_string(c) + " channels do not split into " + std::to_string(groups) + " groups");
-        bool affine = weight != nullptr && bias != nullptr;
-        std::vector<mx::array> inputs{xa};
-        if (affine) {
-            inputs.push_back(unwrap(weight));
-            inputs.push_back(unwrap(bias));
-        }
-        bool with_silu = silu != 0;
-        *out = wrap(apply("group_norm", inputs,
-                          [=](auto& in, float* y, const mx::Shape&) {
-                              kernels::group_norm(in[0], affine ? in[1] : nullptr, affine ? in[2] : nullptr, y, n, positions, c,
-                                                  size_t(groups), eps, with_silu);
-                          },
-                          [=](const std::vector<mx::array>& in) {
-                              auto shape = in[0].shape();
-                              auto g = mx::reshape(in[0], {shape[0], -1, groups, int(c) / groups});
-                              auto mean = mx::mean(g, std::vector<int>{1, 3}, true);
-                              auto centered = mx::subtract(g, mean);
-                              auto var = mx::mean(mx::square(centered), std::vector<int>{1, 3}, true);
-                              auto y = mx::reshape(mx::multiply(centered, mx::rsqrt(mx::add(var, mx::array(eps)))), shape);
-                              if (affine) y = mx::add(mx::multiply(y, in[1]), in[2]);
-                              if (with_silu) y = mx::multiply(y, mx::sigmoid(y));
-                              return std::vector<mx::array>{y};
-                          }));
+        std::optional<mx::array> w, b;
+        if (weight && bias) w = unwrap(weight), b = unwrap(bias);
+        *out = wrap(group_norm_kernel(unwrap(x), w, b, groups, eps, silu != 0));
     });
 }
 
 int cmlx_kernel_attention(cmlx_array* out, cmlx_array q, cmlx_array k, cmlx_array v, float scale) {
-    return guard([&] {
-        const auto &qa = unwrap(q), &ka = unwrap(k), &va = unwrap(v);
-        if (qa.ndim() < 2 || ka.shape() != va.shape() || ka.ndim() != qa.ndim() || qa.shape(-1) != ka.shape(-1))
-            throw std::invalid_argument("[attention] q [..., Lq, D] and k, v [..., Lk, D] must agree");
-        for (int i = 0; i < int(qa.ndim()) - 2; i++)
-            if (qa.shape(i) != ka.shape(i)) throw std::invalid_argument("[attention] q and k batch axes differ (no broadcasting)");
-        size_t d = qa.shape(-1), lq = qa.shape(-2), lk = ka.shape(-2), batch = qa.size() / std::max<size_t>(lq * d, 1);
-        *out = wrap(apply("attention", {qa, ka, va},
-                          [=](auto& in, float* y, const mx::Shape&) { kernels::attention(in[0], in[1], in[2], y, batch, lq, lk, d, scale); },
-                          [scale](const std::vector<mx::array>& in) {
-                              auto s = mx::matmul(mx::multiply(in[0], mx::array(scale)), mx::swapaxes(in[1], -1, -2));
-                              return std::vector<mx::array>{mx::matmul(mx::softmax(s, std::vector<int>{-1}, true), in[2])};
-                          }));
-    });
+    return guard([&] { *out = wrap(attention_kernel(unwrap(q), unwrap(k), unwrap(v), scale)); });
 }
 
 int cmlx_kernel_rms_norm(cmlx_array* out, cmlx_array x, cmlx_array weight, float eps) {

@@ -323,3 +323,63 @@ extension CPUKernelTests {
         }
     }
 }
+
+extension CPUKernelTests {
+    /// The backward kernels (attention, GELU) against the composed ops' VJPs: slices in parallel and
+    /// one at a time, several row blocks per slice (lk 700 → 93-row blocks), cross-attention shapes.
+    func testAttentionAndGELUBackwardKernelsMatchComposedVJPs() throws {
+        for (batch, heads, lq, lk, d) in [(1, 2, 5, 7, 8), (3, 4, 9, 6, 16), (1, 2, 200, 700, 8), (2, 3, 1, 3, 4)] {
+            let q = random([batch, heads, lq, d], UInt64(lq + 1), scale: 1), k = random([batch, heads, lk, d], UInt64(lk + 2), scale: 1)
+            let v = random([batch, heads, lk, d], UInt64(lk + 3), scale: 1), w = random([batch, heads, lq, d], UInt64(lq + 4), scale: 1)
+            let f: ([Tensor]) -> [Tensor] = { [(scaledDotProductAttention(queries: $0[0], keys: $0[1], values: $0[2], scale: 0.3) * w).sum()] }
+            try assertGradientsMatchComposed(f, at: [q, k, v], atol: 2e-5)
+        }
+        for shape in [[1], [17], [3, 31], [2, 5, 67], [40_000]] {
+            let x = random(shape, UInt64(shape.reduce(0, +) + 7)), w = random(shape, 9, scale: 1)
+            try assertGradientsMatchComposed({ [($0[0].geluTanh() * w).sum()] }, at: [x], atol: 1e-5)
+        }
+        let extreme = Tensor([-100, -20, -1e-3, 0, 1e-3, 20, 100])
+        try assertGradientsMatchComposed({ [$0[0].geluTanh().sum()] }, at: [extreme], atol: 1e-5)
+        // Second order goes through the composed VJP of the backward kernel.
+        let x = random([2, 9], 99, scale: 1)
+        let second = try both {
+            (try? valueAndGrad(of: { [($0[0].geluTanh() * $0[0]).sum()] }, at: [x]).grads[0].square().sum()) ?? Tensor(0)
+        }
+        try assertClose(second.kernel, second.composed, atol: 1e-5, rtol: 1e-5, "GELU gradient's value")
+    }
+}
+
+extension CPUKernelTests {
+    /// The GroupNorm backward kernel against the composed VJP: several samples, more than 256 positions
+    /// per thread (the float partials' flush), with and without affine and SiLU.
+    func testGroupNormBackwardKernelMatchesComposedVJP() throws {
+        for (shape, groups) in [([2, 5, 7, 8], 4), ([2, 700, 64], 32), ([1, 3, 4, 4, 6], 2), ([3, 1, 1, 4], 1)] {
+            let x = random(shape, UInt64(shape.reduce(1, *) + 3)) + 0.7
+            let c = shape.last!
+            let w = random([c], 51, scale: 0.5) + 1, b = random([c], 52, scale: 0.2), cot = random(shape, 53, scale: 1)
+            for silu in [false, true] {
+                try assertGradientsMatchComposed({ [($0[0].groupNorm(groups: groups, weight: $0[1], bias: $0[2], eps: 1e-6, silu: silu) * cot).sum()] },
+                                                 at: [x, w, b], atol: 5e-5)
+                try assertGradientsMatchComposed({ [($0[0].groupNorm(groups: groups, weight: nil, bias: nil, eps: 1e-6, silu: silu) * cot).sum()] },
+                                                 at: [x], atol: 5e-5)
+            }
+        }
+    }
+}
+
+extension CPUKernelTests {
+    /// The dx path's flipped, transposed weight (built by a kernel) on shapes with channel counts that
+    /// are not multiples of its 16-channel jobs, through a gradient and a second-order gradient.
+    func testConvolutionInputGradientWithOddChannelCounts() throws {
+        for (xs, ws, stride, pad) in [([1, 3, 6, 5, 19], [21, 3, 3, 3, 19], [1, 1, 1], [(2, 0), (1, 1), (1, 1)]),
+                                       ([2, 7, 6, 33], [17, 3, 3, 33], [2, 2], [(0, 1), (0, 1)])] {
+            let n = xs.count - 2
+            let x = random(xs, 91, scale: 1), w = random(ws, 92, scale: 0.2)
+            let probe = random(convolutionOutput(xs, ws, stride: stride, padding: pad), 93, scale: 1)
+            let conv: ([Tensor]) -> Tensor = {
+                $0[0].convolved(with: $0[1], bias: nil, stride: stride, padding: pad, dilation: Array(repeating: 1, count: n), groups: 1)
+            }
+            try assertGradientsMatchComposed({ [(conv($0) * probe).sum()] }, at: [x, w], atol: 1e-3)
+        }
+    }
+}
