@@ -1,5 +1,6 @@
 """The same STDiT3 block pair in plain PyTorch (CPU, 2 threads, no_grad, fp32), written from
-spec/stdit3.md §5.8-5.11 with the reference's op order; prints medians like the Swift benchmark."""
+spec/stdit3.md §5.8-5.11 with the reference's op order; prints medians like the Swift benchmark.
+The training-step benchmark (stdit3_train_step_torch.py) imports the block from here."""
 import math, sys, time
 import torch
 import torch.nn.functional as F
@@ -56,13 +57,14 @@ def block(p, x, y, t, temporal):
     h = F.linear(F.gelu(F.linear(h, *p["fc1"]), approximate="tanh"), *p["fc2"])
     return x + gate2 * h
 
-ps, pt = block_params(), block_params()
-x, y, t = torch.randn(1, N, C, generator=g), torch.randn(1, L, C, generator=g), torch.randn(1, 6 * C, generator=g) * 0.1
-with torch.no_grad():
-    block(ps, x, y, t, False); block(pt, x, y, t, True)
-    sp, tp = [], []
-    for _ in range(reps):
-        t0 = time.perf_counter(); block(ps, x, y, t, False); sp.append(time.perf_counter() - t0)
-        t0 = time.perf_counter(); block(pt, x, y, t, True); tp.append(time.perf_counter() - t0)
-ms, mt = sorted(sp)[len(sp) // 2], sorted(tp)[len(tp) // 2]
-print("torch %s spatial_s=%.3f temporal_s=%.3f pair_s=%.3f" % (torch.__version__, ms, mt, ms + mt))
+if __name__ == "__main__":
+    ps, pt = block_params(), block_params()
+    x, y, t = torch.randn(1, N, C, generator=g), torch.randn(1, L, C, generator=g), torch.randn(1, 6 * C, generator=g) * 0.1
+    with torch.no_grad():
+        block(ps, x, y, t, False); block(pt, x, y, t, True)
+        sp, tp = [], []
+        for _ in range(reps):
+            t0 = time.perf_counter(); block(ps, x, y, t, False); sp.append(time.perf_counter() - t0)
+            t0 = time.perf_counter(); block(pt, x, y, t, True); tp.append(time.perf_counter() - t0)
+    ms, mt = sorted(sp)[len(sp) // 2], sorted(tp)[len(tp) // 2]
+    print("torch %s spatial_s=%.3f temporal_s=%.3f pair_s=%.3f" % (torch.__version__, ms, mt, ms + mt))

@@ -1,5 +1,6 @@
 """The same decode in PyTorch: diffusers' AutoencoderKL (SDXL config) for the spatial part and the
-temporal decoder written in plain torch from spec/vae.md §4 (random weights, fp32, 2 threads)."""
+temporal decoder written in plain torch from spec/vae.md §4 (random weights, fp32, 2 threads). The VAE
+training-step benchmark (vae_train_step_torch.py) imports the temporal decoder from here."""
 import resource, time
 import torch
 import torch.nn as nn
@@ -57,19 +58,20 @@ class TemporalDecoder(nn.Module):
         pad = (4 - num_frames % 4) % 4
         return x[:, :, pad:]
 
-spatial = AutoencoderKL(block_out_channels=[128, 256, 512, 512], layers_per_block=2, latent_channels=4,
-                        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4).eval()
-temporal = TemporalDecoder().eval()
-z = torch.randn(1, 4, 15, 30, 53)
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-with torch.no_grad():
-    t0 = time.perf_counter()
-    chunks, remaining = [], 51
-    for s in range(0, 15, 5):
-        chunks.append(temporal(z[:, :, s:s + 5], min(17, remaining))); remaining -= 17
-    xz = torch.cat(chunks, dim=2)
-    frames = xz.permute(0, 2, 1, 3, 4).reshape(-1, 4, 30, 53) / 0.18215
-    out = torch.cat([spatial.decode(frames[i:i + 4]).sample for i in range(0, frames.shape[0], 4)])
-    dt = time.perf_counter() - t0
-print("torch decode_s=%.1f peak_rss_mb=%.0f rss_before_decode_mb=%.0f shape=%s" % (
-    dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, base, list(out.shape)))
+if __name__ == "__main__":
+    spatial = AutoencoderKL(block_out_channels=[128, 256, 512, 512], layers_per_block=2, latent_channels=4,
+                            down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4).eval()
+    temporal = TemporalDecoder().eval()
+    z = torch.randn(1, 4, 15, 30, 53)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with torch.no_grad():
+        t0 = time.perf_counter()
+        chunks, remaining = [], 51
+        for s in range(0, 15, 5):
+            chunks.append(temporal(z[:, :, s:s + 5], min(17, remaining))); remaining -= 17
+        xz = torch.cat(chunks, dim=2)
+        frames = xz.permute(0, 2, 1, 3, 4).reshape(-1, 4, 30, 53) / 0.18215
+        out = torch.cat([spatial.decode(frames[i:i + 4]).sample for i in range(0, frames.shape[0], 4)])
+        dt = time.perf_counter() - t0
+    print("torch decode_s=%.1f peak_rss_mb=%.0f rss_before_decode_mb=%.0f shape=%s" % (
+        dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, base, list(out.shape)))

@@ -14,53 +14,7 @@ torch.set_num_threads(2)
 torch.manual_seed(0)
 frames, height, width = (int(a) for a in (sys.argv[1:] + ["17", "256", "256"][len(sys.argv) - 1:])[:3])
 
-class CausalConv3d(nn.Module):
-    def __init__(self, cin, cout, k, stride=1, bias=True):
-        super().__init__()
-        self.pad = (k // 2, k // 2, k // 2, k // 2, (k - 1) + (1 - stride), 0)
-        self.conv = nn.Conv3d(cin, cout, k, stride=(stride, 1, 1), bias=bias)
-    def forward(self, x):
-        return self.conv(F.pad(x, self.pad))
-
-class ResBlock(nn.Module):
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.n1, self.c1 = nn.GroupNorm(32, cin), CausalConv3d(cin, cout, 3, bias=False)
-        self.n2, self.c2 = nn.GroupNorm(32, cout), CausalConv3d(cout, cout, 3, bias=False)
-        self.c3 = CausalConv3d(cin, cout, 1, bias=False) if cin != cout else None
-    def forward(self, x):
-        h = self.c2(F.silu(self.n2(self.c1(F.silu(self.n1(x))))))
-        return h + (self.c3(x) if self.c3 is not None else x)
-
-class TemporalDecoder(nn.Module):
-    def __init__(self, f=128, mult=(1, 2, 2, 4), down=(False, True, True), nres=4):
-        super().__init__()
-        top = f * mult[-1]
-        self.conv1 = CausalConv3d(4, top, 3)
-        self.res = nn.ModuleList([ResBlock(top, top) for _ in range(nres)])
-        self.levels, self.ups, self.strides = nn.ModuleList(), nn.ModuleList(), []
-        prev = top
-        for i in reversed(range(len(mult))):
-            c = f * mult[i]
-            self.levels.append(nn.ModuleList([ResBlock(prev if j == 0 else c, c) for j in range(nres)])); prev = c
-            if i > 0:
-                s = 2 if down[i - 1] else 1
-                self.ups.append(CausalConv3d(c, c * s, 3) if s == 2 else nn.Identity()); self.strides.append(s)
-        self.norm, self.out = nn.GroupNorm(32, prev), CausalConv3d(prev, 4, 3)
-        self.post_quant = CausalConv3d(4, 4, 1)
-    def forward(self, z, num_frames):
-        x = self.conv1(self.post_quant(z))
-        for r in self.res: x = r(x)
-        for i, level in enumerate(self.levels):
-            for r in level: x = r(x)
-            if i < len(self.ups):
-                x = self.ups[i](x); s = self.strides[i]
-                if s > 1:
-                    B, C, T, H, W = x.shape
-                    x = x.view(B, C // s, s, T, H, W).permute(0, 1, 3, 2, 4, 5).reshape(B, C // s, T * s, H, W)
-        x = self.out(F.silu(self.norm(x)))
-        pad = (4 - num_frames % 4) % 4
-        return x[:, :, pad:]
+from vae_decode_torch import CausalConv3d, ResBlock, TemporalDecoder
 
 class TemporalEncoder(nn.Module):
     def __init__(self, f=128, mult=(1, 2, 2, 4), down=(False, True, True), nres=4):
