@@ -39,17 +39,15 @@ import torch.nn.functional as F
 
 torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))  # 2: the machine's cores
 HERE = pathlib.Path(__file__).resolve().parent
-REF = "v1.2.0"
+sys.path.insert(0, str(HERE.parent / "tools"))
+from reference_code import extract, module, timm_stubs, transformers_stubs  # noqa: E402
+
 FILES = ["opensora/models/layers/blocks.py", "opensora/models/stdit/stdit3.py",
          "opensora/models/vae/vae.py", "opensora/models/vae/vae_temporal.py", "opensora/models/vae/utils.py",
          "opensora/models/text_encoder/t5.py",
          "opensora/schedulers/rf/__init__.py", "opensora/schedulers/rf/rectified_flow.py",
          "opensora/schedulers/iddpm/gaussian_diffusion.py", "opensora/schedulers/iddpm/diffusion_utils.py",
          "opensora/utils/train_utils.py", "opensora/utils/misc.py"]
-PACKAGES = ["opensora", "opensora/models", "opensora/models/layers", "opensora/models/stdit", "opensora/models/vae",
-            "opensora/models/text_encoder", "opensora/schedulers", "opensora/schedulers/rf",
-            "opensora/schedulers/iddpm", "opensora/utils"]
-
 # Sources/OpenSoraTraining/Resources/Presets/tiny.yaml (STDiT3Config.tiny + DiffusionModels.denoiserConfig).
 STDIT3_TINY = dict(depth=2, hidden_size=64, num_heads=4, patch_size=(1, 2, 2), in_channels=4, caption_channels=32,
                    model_max_length=16, mlp_ratio=4.0, qk_norm=True, pred_sigma=True, class_dropout_prob=0.1,
@@ -63,13 +61,6 @@ TEMPORAL_TINY = dict(in_out_channels=4, latent_embed_dim=4, embed_dim=4, filters
                      channel_multipliers=(1, 2, 2, 4), temporal_downsample=(False, True, True), num_groups=2)
 T5_TINY = dict(vocab_size=1152, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4, feed_forward_proj="gated-gelu")
 LR, WARMUP, EPS, GRAD_CLIP, EMA_DECAY, BATCH, FRAMES = 1e-3, 10, 1e-15, 1.0, 0.99, 2, 17
-
-
-def module(name, **attrs):
-    m = types.ModuleType(name)
-    m.__dict__.update(attrs)
-    sys.modules[name] = m
-    return m
 
 
 class BlockDiagonalMask:
@@ -133,57 +124,16 @@ def install_stubs():
     module("opensora.utils.ckpt_utils", load_checkpoint=None)
     module("ftfy", fix_text=lambda s: s)  # t5.py imports it for caption cleaning, which encode() never calls
 
-    class PretrainedConfig:
-        def __init__(self, **kwargs):
-            self.__dict__.update(kwargs)
-
-    class PreTrainedModel(nn.Module):
-        def __init__(self, config, *a, **k):
-            super().__init__()
-            self.config = config
-
-    module("transformers", PretrainedConfig=PretrainedConfig, PreTrainedModel=PreTrainedModel,
-           AutoTokenizer=None, T5EncoderModel=None)
-
-    class Mlp(nn.Module):  # timm 0.9.16 timm/layers/mlp.py (drop=0, no norm)
-        def __init__(self, in_features, hidden_features=None, out_features=None, act_layer=nn.GELU, drop=0.0, **_):
-            super().__init__()
-            out_features = out_features or in_features
-            hidden_features = hidden_features or in_features
-            self.fc1 = nn.Linear(in_features, hidden_features)
-            self.act = act_layer()
-            self.drop1 = nn.Dropout(drop)
-            self.norm = nn.Identity()
-            self.fc2 = nn.Linear(hidden_features, out_features)
-            self.drop2 = nn.Dropout(drop)
-
-        def forward(self, x):
-            return self.drop2(self.fc2(self.norm(self.drop1(self.act(self.fc1(x))))))
-
-    class DropPath(nn.Identity):
-        pass
-
-    module("timm")
-    module("timm.models")
-    module("timm.models.layers", DropPath=DropPath)
-    module("timm.models.vision_transformer", Mlp=Mlp)
+    transformers_stubs(AutoTokenizer=None, T5EncoderModel=None)
+    timm_stubs()
     return models
 
 
-def extract(mirror, root):
-    for path in FILES:
-        text = subprocess.run(["git", "-C", mirror, "show", f"{REF}:{path}"], check=True, capture_output=True,
-                              text=True).stdout
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    for d in PACKAGES:
-        init = root / d / "__init__.py"
-        if not init.exists():
-            init.write_text("")
+def extract_reference(mirror, root):
+    extract(mirror, root, FILES)
     # Only the RF scheduler is needed: opensora/schedulers/__init__.py (dpms, iddpm) stays empty.
-    (root / "opensora/schedulers/__init__.py").write_text("")
-    (root / "opensora/schedulers/iddpm/__init__.py").write_text("")
+    (pathlib.Path(root) / "opensora/schedulers/__init__.py").write_text("")
+    (pathlib.Path(root) / "opensora/schedulers/iddpm/__init__.py").write_text("")
 
 
 class SentencePieceTokenizer:
@@ -272,7 +222,7 @@ def main():
     random.seed(42)
 
     with tempfile.TemporaryDirectory() as tmp:
-        extract(args.mirror, pathlib.Path(tmp))
+        extract_reference(args.mirror, tmp)
         import diffusers.models  # noqa: F401  (before the transformers stub, which diffusers must not see)
         sys.path[:0] = [tmp, str(HERE.parent / ".venv-bench-ref")]
         registry = install_stubs()

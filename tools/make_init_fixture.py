@@ -17,12 +17,13 @@ rotary_embedding_torch is the real package at the version Open-Sora pins.
     pip install torch numpy einops rotary-embedding-torch==0.5.3
     python3 tools/make_init_fixture.py [--mirror /path/to/Open-Sora.git] [--out Tests/Fixtures/init]
 """
-import argparse, json, math, pathlib, subprocess, sys, tempfile, types
+import argparse, json, math, pathlib, sys, tempfile
 
 import torch
 import torch.nn as nn
 
-REF = "v1.2.0"
+from reference_code import REF, extract, module, timm_stubs, transformers_stubs
+
 FILES = ["opensora/models/layers/blocks.py", "opensora/models/stdit/stdit3.py",
          "opensora/models/vae/vae_temporal.py", "opensora/models/vae/utils.py"]
 
@@ -31,13 +32,6 @@ STDIT3_TINY = dict(depth=2, hidden_size=64, num_heads=4, patch_size=(1, 2, 2), i
                    model_max_length=8, mlp_ratio=4.0, qk_norm=True, pred_sigma=True, class_dropout_prob=0.1)
 TEMPORAL_VAE_TINY = dict(in_out_channels=4, latent_embed_dim=4, embed_dim=4, filters=16, num_res_blocks=1,
                          channel_multipliers=(1, 2), temporal_downsample=(True,), num_groups=4)
-
-
-def module(name, **attrs):
-    m = types.ModuleType(name)
-    m.__dict__.update(attrs)
-    sys.modules[name] = m
-    return m
 
 
 def install_stubs():
@@ -57,47 +51,8 @@ def install_stubs():
     module("opensora.utils")
     module("opensora.utils.ckpt_utils", load_checkpoint=None)
 
-    class PretrainedConfig:
-        def __init__(self, **kwargs):
-            self.__dict__.update(kwargs)
-
-    class PreTrainedModel(nn.Module):
-        def __init__(self, config, *a, **k):
-            super().__init__()
-            self.config = config
-
-    module("transformers", PretrainedConfig=PretrainedConfig, PreTrainedModel=PreTrainedModel)
-
-    class Mlp(nn.Module):  # timm 0.9.16 timm/layers/mlp.py, linear layers only (drop=0, no norm)
-        def __init__(self, in_features, hidden_features=None, out_features=None, act_layer=nn.GELU, drop=0.0, **_):
-            super().__init__()
-            out_features = out_features or in_features
-            hidden_features = hidden_features or in_features
-            self.fc1 = nn.Linear(in_features, hidden_features)
-            self.act = act_layer()
-            self.drop1 = nn.Dropout(drop)
-            self.norm = nn.Identity()
-            self.fc2 = nn.Linear(hidden_features, out_features)
-            self.drop2 = nn.Dropout(drop)
-
-    class DropPath(nn.Identity):
-        pass
-
-    module("timm")
-    module("timm.models")
-    module("timm.models.layers", DropPath=DropPath)
-    module("timm.models.vision_transformer", Mlp=Mlp)
-
-
-def extract(mirror, root):
-    for path in FILES:
-        text = subprocess.run(["git", "-C", mirror, "show", f"{REF}:{path}"], check=True, capture_output=True,
-                              text=True).stdout
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    for d in ["opensora", "opensora/models", "opensora/models/layers", "opensora/models/stdit", "opensora/models/vae"]:
-        (root / d / "__init__.py").write_text("")
+    transformers_stubs()
+    timm_stubs()
 
 
 def label(t, zero):
@@ -134,7 +89,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
-        extract(args.mirror, pathlib.Path(tmp))
+        extract(args.mirror, tmp, FILES)
         sys.path.insert(0, tmp)
         install_stubs()
         from opensora.models.stdit.stdit3 import STDiT3, STDiT3Config
