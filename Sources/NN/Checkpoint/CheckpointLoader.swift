@@ -48,9 +48,20 @@ extension Module {
 
     /// The state_dict in PyTorch names and layouts (what `loadWeights` accepts back).
     public func stateDict() -> [String: Tensor] {
+        pyTorchLayout(Dictionary(namedParameters(), uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// Tensors by parameter path, from this module's layouts to PyTorch's (a state_dict of other values: masters, EMA).
+    public func pyTorchLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
         let layouts = parameterLayouts()
-        return Dictionary(namedParameters().map { ($0.0, layouts[$0.0, default: .identity].toPyTorch($0.1)) },
-                          uniquingKeysWith: { a, _ in a })
+        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].toPyTorch($1.value) }
+    }
+
+    /// The inverse of `pyTorchLayout`, as row-major copies: a transposed view would send the kernels down another
+    /// path (other rounding) than freshly computed tensors take, and a resumed run would no longer be bit-exact.
+    public func ownLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
+        let layouts = parameterLayouts()
+        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].fromPyTorch($1.value).contiguous() }
     }
 
     /// Writes the state_dict to a safetensors file (atomically).

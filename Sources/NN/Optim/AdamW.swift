@@ -78,7 +78,12 @@ public final class AdamW {
     /// Restores the whole state saved by `save(to:)`, checking the moments against `parameters`
     /// (the ones this optimizer will update); on any error nothing changes.
     public func load(from path: String, parameters: [String: Tensor]) throws {
-        let file = try StateFile(loading: path, format: Self.format)
+        try load(state: Safetensors.load(path), source: path, parameters: parameters)
+    }
+
+    /// `load(from:parameters:)` from a state already in memory (`source` names it in errors).
+    public func load(state: SafetensorsFile, source: String, parameters: [String: Tensor]) throws {
+        let file = try StateFile(file: state, source: source, format: Self.format)
         let n = try file.int("step")
         let lr = try file.float("lr"), b1 = try file.float("beta1"), b2 = try file.float("beta2")
         let e = try file.float("eps"), wd = try file.float("weight_decay")

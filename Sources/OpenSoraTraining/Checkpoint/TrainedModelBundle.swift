@@ -25,13 +25,12 @@ extension ModelBundle {
         }
         try denoiser.loadWeights(from: weights.tensors, strict: true, dtype: dtype)
         if let vaePath { config.vae = (config.vae ?? .init()).with(weights: vaePath) }
-        let encoders = try DiffusionModels.encoders(config, video: vaePath == nil, text: t5Path == nil)
-        let vae = try vaePath.map { try videoVAE(at: $0, dtype: dtype) } ?? encoders.vae!
+        let vae = try vaePath.map { try videoVAE(at: $0, dtype: dtype) } ?? DiffusionModels.encoders(config, text: false).vae!
         let textConfig = config.textEncoder ?? .init()
-        let made = encoders.textEncoder
+        // Built on each call: the container releases the encoder after encoding, and the run's one is reproducible.
         return ModelBundle(makeTextEncoder: {
             if let t5Path { return try TextEncoder(folder: t5Path, maxLength: textConfig.modelMaxLength) }
-            return try made ?? DiffusionModels.encoders(config, video: false).textEncoder!
+            return try DiffusionModels.encoders(config, video: false).textEncoder!
         }, denoiser: denoiser, vae: vae, description: "training checkpoint \(folder)\(useEMA ? " (EMA weights)" : "")")
     }
 
@@ -48,10 +47,6 @@ extension ModelBundle {
     /// Whether `path` is a folder with a model `config.json` (ours, or a Hugging Face model folder).
     public static func hasModelConfig(_ path: String) -> Bool { FileManager.default.fileExists(atPath: modelConfigPath(path)) }
 
-    /// Whether `path` is a folder written by the trainers (it has a checkpoint manifest).
-    public static func isTrainingCheckpoint(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(CheckpointManifest.fileName))
-    }
 }
 
 extension TrainingConfig.VAE {

@@ -69,6 +69,15 @@ extension TrainingCheckpoint {
         }.sorted { $0.name < $1.name }
     }
 
+    /// `path` when it is a checkpoint folder (it has a manifest), else the newest complete checkpoint inside it (an
+    /// experiment folder), else nil: what `--resume` and a previous stage's `from_pretrained` accept.
+    public static func resolve(_ path: String) -> String? { isFolder(path) ? path : latest(in: path) }
+
+    /// Whether `path` is a folder written by the trainers (it has a checkpoint manifest).
+    public static func isFolder(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(CheckpointManifest.fileName))
+    }
+
     /// The newest checkpoint of `experiment` whose manifest verifies; half-written, temporary or corrupt ones are skipped.
     public static func latest(in experiment: String) -> String? {
         namedFolders(in: experiment).reversed().first { (try? CheckpointManifest(verifying: $0.path)) != nil }?.path

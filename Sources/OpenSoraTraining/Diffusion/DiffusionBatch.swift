@@ -35,8 +35,11 @@ public struct DiffusionBatch {
                   numFrames: batch.numFrames.map(Float.init))
     }
 
+    /// What the timestep transform and the model read per sample.
+    public typealias Geometry = (fps: [Float], heights: [Float], widths: [Float], numFrames: [Float])
+
     /// The geometry as the reference passes it: cast to the training dtype (bf16 rounds 426 to 428, spec/training.md §7).
-    public func geometry(in dtype: DType) throws -> (fps: [Float], heights: [Float], widths: [Float], numFrames: [Float]) {
+    public func geometry(in dtype: DType) throws -> Geometry {
         func cast(_ v: [Float]) throws -> [Float] { dtype == .float32 ? v : try Tensor(v).asType(dtype).asType(.float32).toArray() }
         return (try cast(fps), try cast(heights), try cast(widths), try cast(numFrames))
     }

@@ -47,9 +47,10 @@ public final class DiffusionEvaluation {
                 warn("eval loss: \(entry.resolution.rawValue) × \(entry.frameCount) frames has no whole batch of \(entry.batchSize); skipped")
                 continue
             }
+            // Without shuffling every pass serves the same batches; only the crops and the noise differ per timestep.
+            let batches = Array(try sampler.batches(from: BatchSamplerState(epoch: 0)).prefix(steps))
             var losses = [Double](), samples = 0
             for (ti, t) in timesteps.enumerated() {
-                let batches = Array(try sampler.batches(from: BatchSamplerState(epoch: 0)).prefix(steps))
                 let requests = batches.enumerated().map { i, b in
                     BatchRequest(batch: b, seed: keys.seedValue(step: entryIndex * 1000 + ti, micro: i, .evaluation))
                 }

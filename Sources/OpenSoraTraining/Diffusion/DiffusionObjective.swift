@@ -39,14 +39,18 @@ public struct DiffusionObjective {
                                              key: keys.key(step: step, micro: micro, .frameMasks)).tensor
         let drop = captionDropout > 0
             ? Tensor.uniform([b], key: keys.key(step: step, micro: micro, .captionDropout)) .< Float(captionDropout) : nil
-        return try perSampleLoss(batch, t: t, noise: noise, frameMask: masks, captionDrop: drop).mean()
+        return try loss(batch, geometry: g, t: t, noise: noise, frameMask: masks, captionDrop: drop).mean()
     }
 
     /// Per-sample losses [B] at the given timesteps (the evaluation loss passes fixed ones, no mask, no dropout).
     public func perSampleLoss(_ batch: DiffusionBatch, t: Tensor, noise: Tensor, frameMask: Tensor? = nil,
                               captionDrop: Tensor? = nil) throws -> Tensor {
-        let g = try batch.geometry(in: dtype)
-        return try RectifiedFlow.trainingLoss(x0: batch.latents, noise: noise, t: t, frameMask: frameMask) { xt, t, frameMask in
+        try loss(batch, geometry: batch.geometry(in: dtype), t: t, noise: noise, frameMask: frameMask, captionDrop: captionDrop)
+    }
+
+    private func loss(_ batch: DiffusionBatch, geometry g: DiffusionBatch.Geometry, t: Tensor, noise: Tensor, frameMask: Tensor?,
+                      captionDrop: Tensor?) throws -> Tensor {
+        try RectifiedFlow.trainingLoss(x0: batch.latents, noise: noise, t: t, frameMask: frameMask) { xt, t, frameMask in
             try denoiser(xt, timestep: t, caption: batch.caption, captionMask: batch.captionMask, frameMask: frameMask,
                          fps: Tensor(g.fps), height: Double(g.heights[0]), width: Double(g.widths[0]), captionDrop: captionDrop)
         }.loss

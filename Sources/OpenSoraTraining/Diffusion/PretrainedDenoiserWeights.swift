@@ -14,7 +14,7 @@ public enum PretrainedDenoiserWeights {
         let sub = (path as NSString).appendingPathComponent("model")
         var isFolder: ObjCBool = false
         let isReferenceFolder = FileManager.default.fileExists(atPath: sub, isDirectory: &isFolder) && isFolder.boolValue
-            && !ModelBundle.isTrainingCheckpoint(path)
+            && !TrainingCheckpoint.isFolder(path)
         return isReferenceFolder ? sub : path
     }
 

@@ -92,30 +92,19 @@ public final class ParameterOptimizer {
 
     /// Every parameter in float32 under the official names and PyTorch layouts: the checkpoint's model file,
     /// which `loadWeights` (and so `generate --ckpt-path`) reads like a released checkpoint.
-    public func modelState() -> SafetensorsFile { SafetensorsFile(tensors: pyTorchLayout(master), metadata: ["format": "pt"]) }
+    public func modelState() -> SafetensorsFile { SafetensorsFile(tensors: module.pyTorchLayout(master), metadata: ["format": "pt"]) }
 
     /// The EMA state with its tensors in PyTorch layouts (loadable as model weights too).
     public func emaState() throws -> SafetensorsFile? {
         guard let state = try ema?.state() else { return nil }
-        return SafetensorsFile(tensors: pyTorchLayout(state.tensors), metadata: state.metadata)
+        return SafetensorsFile(tensors: module.pyTorchLayout(state.tensors), metadata: state.metadata)
     }
 
-    func pyTorchLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
-        let layouts = module.parameterLayouts()
-        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].toPyTorch($1.value) }
-    }
-
-    /// Row-major copies: a transposed view would send the kernels down another path (other rounding) than
-    /// the uninterrupted run's tensors take, and a resume would no longer be bit-exact.
-    func ownLayout(_ tensors: [String: Tensor]) -> [String: Tensor] {
-        let layouts = module.parameterLayouts()
-        return tensors.reduce(into: [:]) { $0[$1.key] = layouts[$1.key, default: .identity].fromPyTorch($1.value).contiguous() }
-    }
-
-    /// Restores the weights (every parameter, strictly) and, when given, the optimizer and EMA state files.
-    public func restore(model: SafetensorsFile, optimizerPath: String?, emaPath: String?) throws {
+    /// Restores the weights (every parameter, strictly) and, when given, the optimizer and EMA states, all as the
+    /// checkpoint read them (`source` names it in errors).
+    public func restore(model: SafetensorsFile, optimizer: SafetensorsFile?, ema emaState: SafetensorsFile?, source: String) throws {
         var restored = [String: Tensor]()
-        let weights = ownLayout(model.tensors)
+        let weights = module.ownLayout(model.tensors)
         for (path, current) in master {
             guard let t = weights[path] else { throw TrainingError.checkpointMismatch(what: "model", key: path, reason: "missing") }
             guard t.shape == current.shape else {
@@ -128,10 +117,9 @@ public final class ParameterOptimizer {
         }
         try Tensor.eval(Array(restored.values))
         let trainable = Dictionary(uniqueKeysWithValues: trainablePaths.map { ($0, restored[$0]!) })
-        if let optimizerPath { try adamw.load(from: optimizerPath, parameters: trainable) }
-        if let emaPath, let ema {
-            let state = try Safetensors.load(emaPath)
-            try ema.load(state: SafetensorsFile(tensors: ownLayout(state.tensors), metadata: state.metadata), source: emaPath,
+        if let optimizer { try adamw.load(state: optimizer, source: source, parameters: trainable) }
+        if let emaState, let ema {
+            try ema.load(state: SafetensorsFile(tensors: module.ownLayout(emaState.tensors), metadata: emaState.metadata), source: source,
                          parameters: restored)
         }
         master = restored

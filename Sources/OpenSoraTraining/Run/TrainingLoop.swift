@@ -11,6 +11,8 @@ public final class TrainingLoop<Task: TrainingTask> {
         public var experiment: String?
         /// A checkpoint folder, or an experiment folder (its newest complete checkpoint), to continue from.
         public var resume: String?
+        /// Called once the run knows its total steps and the step it resumes after (0 for a fresh run).
+        public var onStart: (_ totalSteps: Int, _ after: Int) -> Void
         /// Called after every step with its log entry (the terminal line).
         public var onStep: (TrainingLogEntry) -> Void
         /// Notices: resume, checkpoints written, dataset warnings summary.
@@ -18,9 +20,10 @@ public final class TrainingLoop<Task: TrainingTask> {
         /// Called after each file of a checkpoint is written, before the folder is renamed into place (tests).
         public var onCheckpointFile: ((String) throws -> Void)?
 
-        public init(experiment: String? = nil, resume: String? = nil, onStep: @escaping (TrainingLogEntry) -> Void = { _ in },
-                    onMessage: @escaping (String) -> Void = { _ in }, onCheckpointFile: ((String) throws -> Void)? = nil) {
-            (self.experiment, self.resume, self.onStep, self.onMessage) = (experiment, resume, onStep, onMessage)
+        public init(experiment: String? = nil, resume: String? = nil, onStart: @escaping (Int, Int) -> Void = { _, _ in },
+                    onStep: @escaping (TrainingLogEntry) -> Void = { _ in }, onMessage: @escaping (String) -> Void = { _ in },
+                    onCheckpointFile: ((String) throws -> Void)? = nil) {
+            (self.experiment, self.resume, self.onStart, self.onStep, self.onMessage) = (experiment, resume, onStart, onStep, onMessage)
             self.onCheckpointFile = onCheckpointFile
         }
     }
@@ -50,10 +53,10 @@ public final class TrainingLoop<Task: TrainingTask> {
         }
         var progress = TrainingProgress(epoch: 0, step: 0, globalStep: 0)
         if let resume = options.resume {
-            let folder = try Self.checkpointFolder(resume)
+            guard let folder = TrainingCheckpoint.resolve(resume) else { throw TrainingCheckpointError.noCheckpoint(folder: resume) }
             let loaded = try TrainingCheckpoint.load(from: folder)
-            try task.optimizer.restore(model: loaded.checkpoint.model, optimizerPath: loaded.path(.optimizer),
-                                       emaPath: loaded.path(.ema))
+            try task.optimizer.restore(model: loaded.checkpoint.model, optimizer: loaded.checkpoint.optimizer,
+                                       ema: loaded.checkpoint.ema, source: folder)
             if let notice = try task.restoreDiscriminator(from: loaded) { options.onMessage(notice) }
             experiment = options.experiment ?? (folder as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: experiment, withIntermediateDirectories: true)  // a new folder for the rest
@@ -79,8 +82,9 @@ public final class TrainingLoop<Task: TrainingTask> {
         let accumulation = config.gradAccumulationSteps
         let perEpoch = max(1, try task.batchCount(epoch: progress.epoch) / accumulation)
         let total = config.maxSteps ?? perEpoch * config.epochs
+        options.onStart(total, progress.globalStep)
         let clock = ContinuousClock(), start = clock.now
-        var lastCheckpoint: String?, skipped = 0, skippedBefore = 0, samples = 0, savedAt = progress.globalStep
+        var lastCheckpoint: String?, skippedBefore = 0, samples = 0, savedAt = progress.globalStep
 
         func save() throws {
             let checkpoint = TrainingCheckpoint(
@@ -105,7 +109,6 @@ public final class TrainingLoop<Task: TrainingTask> {
             defer {
                 source.stop()
                 skippedBefore += source.skipped()
-                skipped = skippedBefore
             }
             let startPosition = progress.step
             var stepsThisEpoch = 0
@@ -129,7 +132,7 @@ public final class TrainingLoop<Task: TrainingTask> {
                 progress.globalStep += 1
                 progress.step = startPosition + source.consumed()
                 samples += group.reduce(0) { $0 + task.sampleCount(of: $1) }
-                skipped = skippedBefore + source.skipped()
+                let skipped = skippedBefore + source.skipped()
                 let elapsed = (clock.now - start).seconds
                 var entry = TrainingLogEntry(step: progress.globalStep, epoch: epoch, loss: result.loss, lr: result.learningRate,
                                              samplesPerSecond: Double(samples) / max(elapsed, 1e-9), elapsedSeconds: elapsed,
@@ -148,20 +151,11 @@ public final class TrainingLoop<Task: TrainingTask> {
             }
             if progress.globalStep >= total { break training }
         }
-        if progress.globalStep == 0 { throw TrainingError.noBatches(reason: "the dataset gave no batch for epoch \(progress.epoch)") }
         if savedAt != progress.globalStep { try save() }
+        let skipped = skippedBefore
         if skipped > 0 { options.onMessage("skipped \(skipped) unreadable sample(s); see the warnings above") }
         return Summary(experiment: experiment, completedSteps: progress.globalStep, lastCheckpoint: lastCheckpoint ?? TrainingCheckpoint.latest(in: experiment),
                        skippedSamples: skipped)
-    }
-
-    /// `path` itself when it is a checkpoint folder, else the newest complete checkpoint inside it.
-    static func checkpointFolder(_ path: String) throws -> String {
-        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(CheckpointManifest.fileName)) { return path }
-        guard let latest = TrainingCheckpoint.latest(in: path) else {
-            throw TrainingCheckpointError.noCheckpoint(folder: path)
-        }
-        return latest
     }
 }
 

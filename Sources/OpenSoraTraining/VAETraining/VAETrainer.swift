@@ -153,7 +153,7 @@ public final class VAETrainer: TrainingTask {
         guard let state = loaded.checkpoint.discriminator else {
             return "the checkpoint has no discriminator; it starts from its initial weights"
         }
-        try adversarial.optimizer.restore(model: state.model, optimizerPath: loaded.path(.discriminatorOptimizer), emaPath: nil)
+        try adversarial.optimizer.restore(model: state.model, optimizer: state.optimizer, ema: nil, source: loaded.folder)
         return nil
     }
 

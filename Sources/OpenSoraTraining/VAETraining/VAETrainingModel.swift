@@ -53,10 +53,7 @@ public enum VAETrainingModel {
     /// `path` when it exists; with `checkpoint`, an experiment folder stands for its newest checkpoint. A hub name
     /// (the presets' `PixArt-alpha/…`) is not downloaded: the error says to give a local copy.
     static func existing(_ path: String, key: String, checkpoint: Bool) throws -> String {
-        if checkpoint, !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(TrainingCheckpoint.File.model.rawValue)),
-           let latest = TrainingCheckpoint.latest(in: path) {
-            return latest
-        }
+        if checkpoint, let folder = TrainingCheckpoint.resolve(path) { return folder }
         guard FileManager.default.fileExists(atPath: path) else {
             throw TrainingError.missingWeights(key: key, reason: "'\(path)' is not a local file or folder (nothing is downloaded); "
                                                + "give the weights' path, or null to start from the seed")

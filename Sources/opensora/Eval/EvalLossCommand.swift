@@ -42,7 +42,7 @@ struct EvalLossCommand: ParsableCommand {
         let dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval)
         let evaluation = try DiffusionEvaluation(config: config, dataset: dataset, models: models,
                                                  objective: DiffusionObjective(denoiser: models.denoiser, config: config))
-        let terminal = TrainingTerminal(totalSteps: 0, logEvery: 1)
+        let terminal = TrainingTerminal()
         let report = try evaluation.run(progress: terminal.message)
         guard !report.entries.isEmpty else { throw ValidationError("no entry of the bucket list has a whole batch of \(dataPath)") }
         let encoder = JSONEncoder()

@@ -35,7 +35,7 @@ struct ModelOptions: ParsableArguments {
 
     func bundle() throws -> ModelBundle {
         let type = try dtype.dtype()
-        if let ckptPath, ModelBundle.isTrainingCheckpoint(ckptPath) {
+        if let ckptPath, TrainingCheckpoint.isFolder(ckptPath) {
             return try ModelBundle.trainingCheckpoint(ckptPath, vaePath: vaePath, t5Path: t5Path, useEMA: useEMA, dtype: type)
         }
         if ckptPath != nil || vaePath != nil || t5Path != nil {

@@ -19,7 +19,7 @@ struct TrainExtractCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.load()
-        let terminal = TrainingTerminal(totalSteps: 0, logEvery: 1)
+        let terminal = TrainingTerminal()
         let count = try FeatureExtraction(config: config).run(into: out, batchesPerShard: batchesPerShard) { done, total in
             terminal.message("extracted batch \(done)/\(total)")
         }

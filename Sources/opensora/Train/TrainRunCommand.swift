@@ -22,11 +22,10 @@ struct TrainRunCommand: ParsableCommand {
 /// Runs a trainer through the shared loop with the terminal attached (both `train` and `train-vae`).
 enum TrainingSession {
     static func run<Task: TrainingTask>(_ task: Task, resume: String?, experiment: String?, started: String) throws {
-        let perEpoch = max(1, try task.batchCount(epoch: 0) / task.config.gradAccumulationSteps)
-        let terminal = TrainingTerminal(totalSteps: task.config.maxSteps ?? perEpoch * task.config.epochs, logEvery: task.config.logEvery)
+        let terminal = TrainingTerminal(logEvery: task.config.logEvery)
         terminal.message("model: \(started); \(task.optimizer.trainablePaths.count) trainable tensors")
-        let loop = TrainingLoop(task: task, options: .init(experiment: experiment, resume: resume, onStep: terminal.step,
-                                                           onMessage: terminal.message))
+        let loop = TrainingLoop(task: task, options: .init(experiment: experiment, resume: resume, onStart: terminal.start,
+                                                           onStep: terminal.step, onMessage: terminal.message))
         let summary = try loop.run()
         terminal.message("done: \(summary.completedSteps) steps in \(summary.experiment)"
                          + (summary.lastCheckpoint.map { "; last checkpoint \($0)" } ?? ""))

@@ -10,9 +10,14 @@ final class TrainingTerminal: @unchecked Sendable {
     private var pending = false
     private let lock = NSLock()
 
-    init(totalSteps: Int, logEvery: Int) {
+    init(totalSteps: Int = 0, logEvery: Int = 1) {
         progress = TrainingProgressLine(totalSteps: totalSteps)
         self.logEvery = max(1, logEvery)
+    }
+
+    /// A run's start: its total and the step it resumes after (so the ETA uses this session's speed only).
+    func start(totalSteps: Int, after startStep: Int) {
+        lock.withLock { progress = TrainingProgressLine(totalSteps: totalSteps, startStep: startStep) }
     }
 
     func step(_ entry: TrainingLogEntry) {

@@ -124,8 +124,11 @@ final class DiffusionTrainerTests: XCTestCase {
         for (name, t) in bundle.vae.stateDict() {
             XCTAssertEqual(try t.toArray() as [Float], try trainer.models.vae!.stateDict()[name]!.toArray() as [Float], name)
         }
-        let text = try bundle.makeTextEncoder().encode(["a still pattern"]).embedding
+        let encoder = try bundle.makeTextEncoder()
+        let text = try encoder.encode(["a still pattern"]).embedding
         XCTAssertEqual(try text.toArray() as [Float], try trainer.models.textEncoder!.encode(["a still pattern"]).embedding.toArray() as [Float])
+        encoder.release()  // as the container does after encoding; the next prompt gets a working encoder again
+        XCTAssertEqual(try bundle.makeTextEncoder().encode(["a still pattern"]).embedding.toArray() as [Float], try text.toArray() as [Float])
     }
 
     func dataset(_ config: TrainingConfig) throws -> TrainingDataset {
