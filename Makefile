@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: bootstrap build demo test fuzz bench-matmul clean
+.PHONY: bootstrap build demo test fuzz bench-matmul default-model clean
 
 # Parser fuzzing (scripts/fuzz.sh, libFuzzer): `make fuzz` runs each target FUZZ_SECONDS;
 # `make test` runs FUZZ_TEST_RUNS executions per target (skipped where the toolchain has no libFuzzer).
@@ -16,10 +16,19 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build -c release --product opensora
 
+# The embedded default model (docs/default-model.md) at its own size, length and fps: four prompts, two of them
+# combinations it never saw in training.
+DEMO_PROMPTS := "a red circle moving left" "a blue triangle moving up" "a yellow square moving right" "a white circle moving down"
+
 demo: build
 	$(RELEASE_BIN)/opensora --help
 	$(RELEASE_BIN)/opensora info
-	$(RELEASE_BIN)/opensora generate "a red circle moving left on a black background" --save-dir samples
+	$(RELEASE_BIN)/opensora generate $(DEMO_PROMPTS) --batch-size 4 --save-dir samples
+	@echo "demo videos are in $(CURDIR)/samples/ (sample_0000.mp4 … sample_0003.mp4, each with its .json settings)"
+
+# Rebuilds the default model end to end from the committed recipe (recipes/default-model/); resumable.
+default-model: build
+	bash scripts/default-model.sh
 
 # The bounded fuzz run goes before the tests, so the test runner's summary closes the output.
 test: bootstrap

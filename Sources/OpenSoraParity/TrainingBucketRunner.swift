@@ -168,7 +168,7 @@ struct TrainingBucketRunner: ParityRunner {
 
     func checkConstants(_ c: ConfigLiteral?, _ check: inout Checks) throws {
         let tables = try need(c?["ASPECT_RATIOS"]?.objectValue, "ASPECT_RATIOS")
-        check.equal(ResolutionTable.resolutionNames, tables.map(\.key), "ASPECT_RATIOS order", kind: "constants")
+        check.equal(ResolutionTable.referenceResolutionNames, tables.map(\.key), "ASPECT_RATIOS order", kind: "constants")
         for (name, table) in tables {
             check.equal(try ResolutionTable.pixelCount(name), table["num_pixels"]?.intValue, "\(name) num_pixels", kind: "constants")
             let want = table["ratios"]?.listValue?.map { $0.listValue?.map(\.canonicalText).joined(separator: ",") ?? "?" }

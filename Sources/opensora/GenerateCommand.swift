@@ -51,7 +51,7 @@ struct GenerateCommand: ParsableCommand {
         var prompts = prompt
         if let promptPath { prompts += try PromptFile.read(promptPath) }
         var request = GenerationRequest(prompts: prompts)
-        try sampling.apply(to: &request)
+        try sampling.apply(to: &request, defaults: try model.generationDefaults())
         output.apply(to: &request)
         request.referencePaths = referencePath
         request.maskStrategies = maskStrategy

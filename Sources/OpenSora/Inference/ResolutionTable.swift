@@ -26,6 +26,9 @@ public enum ResolutionTable {
 
     public static var resolutionNames: [String] { AspectRatioTables.resolutionNames }
 
+    /// The names of the reference's ASPECT_RATIOS, in its order (the parity suite's constants).
+    public static var referenceResolutionNames: [String] { AspectRatioTables.referenceResolutionNames }
+
     /// The (H, W) of a resolution and an aspect-ratio name.
     public static func imageSize(resolution: String, aspectRatio: String) throws -> VideoSize {
         guard let key = aspectRatioNames.first(where: { $0.name == aspectRatio })?.key else {

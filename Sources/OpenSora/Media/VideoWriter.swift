@@ -14,9 +14,10 @@ public enum OutputFormat: String, CaseIterable, Codable, Sendable {
 /// Writes frames through ffmpeg to a temporary name beside the target, then renames it over the
 /// target (AtomicFile): an interrupted or failed write leaves the previous file, or nothing, never a part.
 public enum VideoWriter {
-    /// Writes `frames` to `basePath` + the format's extension; returns the final path.
+    /// Writes `frames` to `basePath` + the format's extension; returns the final path. `crf` sets H.264's constant
+    /// rate factor (x264's default 23 when nil; lower is closer to the frames).
     @discardableResult
-    public static func write(_ frames: VideoFrames, to basePath: String, format: OutputFormat, fps: Int) throws -> String {
+    public static func write(_ frames: VideoFrames, to basePath: String, format: OutputFormat, fps: Int, crf: Int? = nil) throws -> String {
         guard frames.count > 0, frames.size.height > 0, frames.size.width > 0 else {
             throw OpenSoraError.invalidInput("video writer: no frames to write to \(basePath)")
         }
@@ -30,7 +31,8 @@ public enum VideoWriter {
             output = { try encode(["-frames:v", "1", "-f", "image2", "-c:v", "png", $0]) }
         case .mp4:
             target = basePath + ".mp4"
-            output = { try encode(["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", $0]) }
+            let rate = crf.map { ["-crf", "\($0)"] } ?? []
+            output = { try encode(["-c:v", "libx264"] + rate + ["-pix_fmt", "yuv420p", "-f", "mp4", $0]) }
         case .gif:
             target = basePath + ".gif"
             output = { try encode(["-filter_complex", "[0:v]split[a][b];[a]palettegen[p];[b][p]paletteuse", "-f", "gif", $0]) }

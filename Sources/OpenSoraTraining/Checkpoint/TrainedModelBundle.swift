@@ -12,18 +12,7 @@ extension ModelBundle {
                                           dtype: DType = .float32) throws -> ModelBundle {
         let loaded = try TrainingCheckpoint.load(from: folder)
         var config = loaded.checkpoint.config
-        guard config.trainer == .diffusion else {
-            throw TrainingError.wrongTrainer(config: folder, expected: .diffusion, found: config.trainer)
-        }
-        guard let json = loaded.checkpoint.modelConfig else {
-            throw TrainingCheckpointError.missingFile(checkpoint: folder, file: TrainingCheckpoint.File.modelConfig.rawValue)
-        }
-        let stdit = try STDiT3Config.decode(json: json)
-        let denoiser = try STDiT3(stdit, key: RandomKey(seed: 0))  // every parameter is replaced by the strict load
-        guard let weights = useEMA ? loaded.checkpoint.ema : loaded.checkpoint.model else {
-            throw TrainingCheckpointError.missingFile(checkpoint: folder, file: TrainingCheckpoint.File.ema.rawValue)
-        }
-        try denoiser.loadWeights(from: weights.tensors, strict: true, dtype: dtype)
+        let denoiser = try trainedDenoiser(loaded, useEMA: useEMA, dtype: dtype)
         if let vaePath { config.vae = (config.vae ?? .init()).with(weights: vaePath) }
         let vae = try vaePath.map { try videoVAE(at: $0, dtype: dtype) } ?? DiffusionModels.encoders(config, text: false).vae!
         let textConfig = config.textEncoder ?? .init()
@@ -32,6 +21,23 @@ extension ModelBundle {
             if let t5Path { return try TextEncoder(folder: t5Path, maxLength: textConfig.modelMaxLength) }
             return try DiffusionModels.encoders(config, video: false).textEncoder!
         }, denoiser: denoiser, vae: vae, description: "training checkpoint \(folder)\(useEMA ? " (EMA weights)" : "")")
+    }
+
+    /// The STDiT3 of a diffusion checkpoint (its EMA weights with `useEMA`), configured by its config.json.
+    public static func trainedDenoiser(_ loaded: LoadedCheckpoint, useEMA: Bool, dtype: DType = .float32) throws -> STDiT3 {
+        let folder = loaded.folder
+        guard loaded.checkpoint.config.trainer == .diffusion else {
+            throw TrainingError.wrongTrainer(config: folder, expected: .diffusion, found: loaded.checkpoint.config.trainer)
+        }
+        guard let json = loaded.checkpoint.modelConfig else {
+            throw TrainingCheckpointError.missingFile(checkpoint: folder, file: TrainingCheckpoint.File.modelConfig.rawValue)
+        }
+        let denoiser = try STDiT3(try STDiT3Config.decode(json: json), key: RandomKey(seed: 0))  // replaced by the strict load
+        guard let weights = useEMA ? loaded.checkpoint.ema : loaded.checkpoint.model else {
+            throw TrainingCheckpointError.missingFile(checkpoint: folder, file: TrainingCheckpoint.File.ema.rawValue)
+        }
+        try denoiser.loadWeights(from: weights.tensors, strict: true, dtype: dtype)
+        return denoiser
     }
 
     /// A video VAE from weights: a `train-vae` checkpoint folder (its `config.json` picks the size) or released weights (v1.2).

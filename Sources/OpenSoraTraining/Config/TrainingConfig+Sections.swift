@@ -26,6 +26,18 @@ extension TrainingConfig {
         public var fromPretrained: String?
         public var subfolder: String?
         public var localFilesOnly: Bool?
+        /// VideoAutoencoderKL's `micro_batch_size`: frames per spatial VAE call (nil: all at once, its default).
+        public var microBatchSize: Int?
+        /// Added (VideoAutoencoderPipeline-tiny only): the part's size, under its config.json names: the spatial
+        /// VAE's block_out_channels, layers_per_block, norm_num_groups; the temporal VAE's filters, num_res_blocks,
+        /// channel_multipliers, num_groups.
+        public var blockOutChannels: [Int]?
+        public var layersPerBlock: Int?
+        public var normNumGroups: Int?
+        public var filters: Int?
+        public var numResBlocks: Int?
+        public var channelMultipliers: [Int]?
+        public var numGroups: Int?
 
         public init(type: String, fromPretrained: String? = nil, subfolder: String? = nil, localFilesOnly: Bool? = nil) {
             (self.type, self.fromPretrained, self.subfolder, self.localFilesOnly) = (type, fromPretrained, subfolder, localFilesOnly)
@@ -33,6 +45,15 @@ extension TrainingConfig {
 
         enum CodingKeys: String, StrictCodingKey {
             case type, fromPretrained = "from_pretrained", subfolder, localFilesOnly = "local_files_only"
+            case microBatchSize = "micro_batch_size"
+            case blockOutChannels = "block_out_channels", layersPerBlock = "layers_per_block", normNumGroups = "norm_num_groups"
+            case filters, numResBlocks = "num_res_blocks", channelMultipliers = "channel_multipliers", numGroups = "num_groups"
+        }
+
+        /// Whether any size key is set.
+        var setsSize: Bool {
+            blockOutChannels != nil || layersPerBlock != nil || normNumGroups != nil || filters != nil || numResBlocks != nil
+                || channelMultipliers != nil || numGroups != nil
         }
     }
 
@@ -49,6 +70,8 @@ extension TrainingConfig {
         public var skipYEmbedder: Bool?
         public var onlyTrainTemporal: Bool?
         public var freezeVAE2D: Bool?
+        /// Added (VAE trainer): freeze both encoders, train the decoders (`VAETrainingStage.freezeEncoders`).
+        public var freezeEncoder: Bool?
         public var calLoss: Bool?
         public var vae2D: Pretrained?
         public var vaeTemporal: Pretrained?
@@ -63,7 +86,7 @@ extension TrainingConfig {
             case type, fromPretrained = "from_pretrained", qkNorm = "qk_norm", enableFlashAttn = "enable_flash_attn"
             case enableLayernormKernel = "enable_layernorm_kernel", freezeYEmbedder = "freeze_y_embedder"
             case skipYEmbedder = "skip_y_embedder", onlyTrainTemporal = "only_train_temporal", freezeVAE2D = "freeze_vae_2d"
-            case calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
+            case freezeEncoder = "freeze_encoder", calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
             case hiddenSize = "hidden_size", depth, numHeads = "num_heads"
         }
     }

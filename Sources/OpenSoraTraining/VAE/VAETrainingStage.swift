@@ -9,6 +9,9 @@ public struct VAETrainingStage: ModelConfig {
     public var numFrames = 17
     /// `freeze_vae_2d`: the spatial VAE's parameters get no gradient.
     public var freezeSpatialVAE = false
+    /// Added (`model.freeze_encoder`, not in the reference): both encoders and their quant convs get no gradient, so
+    /// the latents stay as they are while the decoders are fine-tuned (a diffusion model trained on them stays valid).
+    public var freezeEncoders = false
     public var mixedStrategy: MixedLengthStrategy? = nil
     public var mixedImageRatio = 0.0
     /// Adds the pixel NLL and the weighted KL.
@@ -22,7 +25,7 @@ public struct VAETrainingStage: ModelConfig {
     public var logvarInit: Float = 0
 
     enum CodingKeys: String, CodingKey {
-        case numFrames = "num_frames", freezeSpatialVAE = "freeze_vae_2d", mixedStrategy = "mixed_strategy"
+        case numFrames = "num_frames", freezeSpatialVAE = "freeze_vae_2d", freezeEncoders = "freeze_encoder", mixedStrategy = "mixed_strategy"
         case mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss", useZRecLoss = "use_z_rec_loss"
         case useImageIdentityLoss = "use_image_identity_loss", perceptualLossWeight = "perceptual_loss_weight"
         case klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
@@ -72,11 +75,13 @@ public struct VAETrainingStage: ModelConfig {
         return try mixedStrategy.keptFrames(of: frames, draw: draw, imageRatio: mixedImageRatio)
     }
 
-    /// Freezes (or unfreezes) the spatial VAE as the pipeline's constructor does for `freeze_vae_2d`.
+    /// Freezes (or unfreezes) the spatial VAE as the pipeline's constructor does for `freeze_vae_2d`, and the encoders.
     public func configure(_ vae: VideoVAE) {
-        vae.frozenPrefixes.removeAll { $0 == Self.spatialPrefix }
+        vae.frozenPrefixes.removeAll { $0 == Self.spatialPrefix || Self.encoderPrefixes.contains($0) }
         if freezeSpatialVAE { vae.frozenPrefixes.append(Self.spatialPrefix) }
+        if freezeEncoders { vae.frozenPrefixes += Self.encoderPrefixes }
     }
 
     static let spatialPrefix = "spatial_vae."
+    static let encoderPrefixes = ["spatial_vae.module.encoder.", "spatial_vae.module.quant_conv.", "temporal_vae.encoder.", "temporal_vae.quant_conv."]
 }

@@ -12,8 +12,9 @@ import OpenSora
 public enum VAETrainingModel {
     /// The network and a line saying where its weights came from.
     public static func build(_ config: TrainingConfig) throws -> (vae: VideoVAE, initialization: String) {
-        var c = try videoConfig(config.model.type)
+        var c = try videoConfig(config.model)
         c.microFrameSize = nil  // the VAE stages leave micro_frame_size unset: each clip is encoded whole
+        c.microBatchSize = config.model.vae2D?.microBatchSize  // and micro_batch_size: all frames in one spatial call
         let vae = try VideoVAE(c, key: RandomKey(seed: config.seed))
         var origin = ["\(config.model.type.rawValue) initialised from seed \(config.seed)"]
         if let path = config.model.fromPretrained {
@@ -40,13 +41,34 @@ public enum VAETrainingModel {
         return (vae, origin.joined(separator: ", "))
     }
 
-    /// The size `model.type` names (the diffusion types belong to `opensora train`).
-    static func videoConfig(_ type: TrainedModelType) throws -> VideoVAEConfig {
-        switch type {
-        case .videoAutoencoderPipeline: return .v1_2
-        case .videoAutoencoderPipelineTiny: return .tiny
+    /// The size `model.type` names (the diffusion types belong to `opensora train`); the tiny pipeline takes its
+    /// parts' sizes from `model.vae_2d` / `model.vae_temporal` where they give them.
+    static func videoConfig(_ model: TrainingConfig.Model) throws -> VideoVAEConfig {
+        switch model.type {
+        case .videoAutoencoderPipeline:
+            if model.vae2D?.setsSize == true || model.vaeTemporal?.setsSize == true {
+                throw ConfigError.invalidValue(path: "model.vae_2d / model.vae_temporal", value: "size keys",
+                                               accepted: "sizes only with model.type VideoAutoencoderPipeline-tiny (v1.2's are fixed)")
+            }
+            return .v1_2
+        case .videoAutoencoderPipelineTiny:
+            var c = VideoVAEConfig.tiny
+            if let p = model.vae2D {
+                if let v = p.blockOutChannels { c.spatial.blockOutChannels = v }
+                if let v = p.layersPerBlock { c.spatial.layersPerBlock = v }
+                if let v = p.normNumGroups { c.spatial.normGroups = v }
+            }
+            if let p = model.vaeTemporal {
+                if let v = p.filters { c.temporal.filters = v }
+                if let v = p.numResBlocks { c.temporal.resBlockCount = v }
+                if let v = p.channelMultipliers { c.temporal.channelMultipliers = v }
+                if let v = p.numGroups { c.temporal.groups = v }
+            }
+            try c.spatial.validate()
+            try c.temporal.validate()
+            return c
         case .stdit3XL2, .stdit3Tiny:
-            throw TrainingError.wrongTrainer(config: "model.type \(type.rawValue)", expected: .vae, found: .diffusion)
+            throw TrainingError.wrongTrainer(config: "model.type \(model.type.rawValue)", expected: .vae, found: .diffusion)
         }
     }
 

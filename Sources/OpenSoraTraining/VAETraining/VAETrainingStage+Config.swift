@@ -8,6 +8,7 @@ extension VAETrainingStage {
         self.init()
         numFrames = config.dataset.numFrames ?? 16
         freezeSpatialVAE = config.model.freezeVAE2D ?? false
+        freezeEncoders = config.model.freezeEncoder ?? false
         mixedStrategy = loss.mixedStrategy
         mixedImageRatio = loss.mixedImageRatio
         useRealRecLoss = loss.useRealRecLoss

@@ -5,11 +5,12 @@ import ArgumentParser
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluation: the rectified-flow loss, VAE reconstruction metrics, VBench sample sets.",
+        abstract: "Evaluation: the rectified-flow loss, VAE reconstruction metrics, VBench sample sets, the shapes accuracy.",
         subcommands: [
             EvalLossCommand.self,
             EvalVAECommand.self,
             EvalVBenchSamplesCommand.self,
+            EvalShapesCommand.self,
         ]
     )
 }

@@ -29,8 +29,8 @@ struct EvalVAECommand: ParsableCommand {
     @Option(help: "VAE weights: a checkpoint folder (model.safetensors or the official files) or a weights file.")
     var ckptPath: String
 
-    @Option(help: "VAE architecture of the weights.")
-    var vaeConfig = VAEPreset.v1_2
+    @Option(help: "VAE architecture of the weights (default: the folder's config.json, else v1.2).")
+    var vaeConfig: VAEPreset?
 
     @Option(help: "Frames per clip (a random temporal crop of each video; images are one frame).")
     var numFrames = 17
@@ -58,7 +58,7 @@ struct EvalVAECommand: ParsableCommand {
 
     func validate() throws {
         guard imageSize.count == 2 else { throw ValidationError("--image-size takes two numbers, H W; got \(imageSize.count)") }
-        let factor = vaeConfig.config.spatial.downsampleFactor
+        let factor = (vaeConfig?.config ?? .v1_2).spatial.downsampleFactor
         for side in imageSize where side < 16 || side % factor != 0 {
             throw ValidationError("--image-size \(imageSize[0]) \(imageSize[1]): each side must be a multiple of \(factor), at least 16")
         }
@@ -70,7 +70,8 @@ struct EvalVAECommand: ParsableCommand {
 
     func run() throws {
         let table = try DatasetTable(contentsOf: data)
-        var config = vaeConfig.config
+        var config = try vaeConfig?.config ?? (ModelBundle.hasModelConfig(ckptPath)
+            ? ModelFolder.config(VideoVAEConfig.self, at: (ckptPath as NSString).appendingPathComponent("config.json")) : .v1_2)
         config.microFrameSize = microFrameSize == 0 ? nil : microFrameSize
         let vae = try ModelBundle.loadVAE(at: ckptPath, config: config)
         let size = VideoSize(height: imageSize[0], width: imageSize[1])

@@ -44,14 +44,15 @@ struct EvalVBenchSamplesCommand: ParsableCommand {
         guard (1...GenerationRequest.Limits.perBatch.upperBound).contains(numSamples) else {
             throw ValidationError("--num-samples \(numSamples) is out of range; accepted: 1...\(GenerationRequest.Limits.perBatch.upperBound)")
         }
-        guard sampling.numFrames > 1 else { throw ValidationError("--num-frames \(sampling.numFrames): VBench scores videos; use 17 or more") }
+        let frames = sampling.frames(try model.generationDefaults())
+        guard frames > 1 else { throw ValidationError("--num-frames \(frames): VBench scores videos; use 17 or more") }
     }
 
     func run() throws {
         let set = try VBenchSampleSet(prompts: try PromptFile.read(prompts), saveDirectory: saveDir, samplesPerPrompt: numSamples,
                                       seed: sampling.seed, startIndex: startIndex, endIndex: endIndex)
         var template = GenerationRequest(prompts: [""])
-        try sampling.apply(to: &template)
+        try sampling.apply(to: &template, defaults: try model.generationDefaults())
         template.saveDirectory = saveDir
         let todo = set.missing()
         let progress = quiet ? nil : TerminalProgress()

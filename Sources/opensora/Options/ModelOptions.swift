@@ -27,8 +27,8 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "With a training checkpoint: generate with its EMA weights.")
     var useEMA = false
 
-    /// The models named: a training checkpoint, released weights (each path, or `--model-dir`), or the tiny
-    /// random-weight preset when nothing is named.
+    /// The models named: a training checkpoint, released weights (each path, or `--model-dir`), or the embedded
+    /// default model when nothing is named (the tiny random-weight preset in a checkout without its weights).
     func container() throws -> ModelContainer {
         ModelContainer(models: try bundle(), policy: textEncoder)
     }
@@ -51,9 +51,22 @@ struct ModelOptions: ParsableArguments {
             let stdit = try path(ckptPath, ["OpenSora-STDiT-v3", "STDiT-v3", "stdit3"], "--ckpt-path")
             let vae = try ModelBundle.videoVAE(at: try path(vaePath, ["OpenSora-VAE-v1.2", "VAE-v1.2", "vae"], "--vae-path"), dtype: type)
             let t5 = try path(t5Path, ["t5-v1_1-xxl", "t5"], "--t5-path")
-            return ModelBundle(makeTextEncoder: { try TextEncoder(folder: t5) }, denoiser: try ModelBundle.loadDenoiser(at: PretrainedDenoiserWeights.location(stdit), dtype: type),
+            let denoiser = try ModelBundle.loadDenoiser(at: PretrainedDenoiserWeights.location(stdit), dtype: type)
+            let textLength = denoiser.config.modelMaxLength  // 300 for the released model
+            return ModelBundle(makeTextEncoder: { try TextEncoder(folder: t5, maxLength: textLength) }, denoiser: denoiser,
                                vae: vae, description: "weights \(stdit), \(vae.config == .v1_2 ? "VAE v1.2" : "trained VAE"), \(t5)")
         }
-        return try modelDir.map { try ModelBundle.official(directory: $0, dtype: type) } ?? ModelBundle.tinyRandom()
+        if let modelDir { return try ModelBundle.official(directory: modelDir, dtype: type) }
+        return DefaultModel.isAvailable ? try DefaultModel.bundle(dtype: type) : try ModelBundle.tinyRandom()
+    }
+
+    /// Whether no weights are named, so the embedded default model runs.
+    var namesNoModel: Bool { modelDir == nil && ckptPath == nil && vaePath == nil && t5Path == nil }
+
+    /// The sampling defaults of the model that will run: the generation_config.json of the default model, or of a
+    /// `--ckpt-path` folder (an exported model); none for the others.
+    func generationDefaults() throws -> GenerationDefaults? {
+        if namesNoModel { return DefaultModel.isAvailable ? try DefaultModel.generationDefaults() : nil }
+        return try ckptPath.flatMap { try GenerationDefaults.read(folder: $0) }
     }
 }

@@ -3,19 +3,20 @@ import OpenSora
 
 /// What to generate: size, length, rates, sampler settings and the prompt conditioning, with the
 /// reference's option names and defaults (configs/opensora-v1-2/inference/sample.py).
+/// Options left out take the model's own defaults (its generation_config.json), then the reference's.
 struct SamplingOptions: ParsableArguments {
-    @Option(help: "Resolution.")
-    var resolution = Resolution(rawValue: "240p")!
+    @Option(help: "Resolution (default: the model's, else 240p).")
+    var resolution: Resolution?
 
-    @Option(help: "Aspect ratio as H:W.")
-    var aspectRatio = AspectRatio(rawValue: "9:16")!
+    @Option(help: "Aspect ratio as H:W (default: the model's, else 9:16).")
+    var aspectRatio: AspectRatio?
 
-    @Option(help: "Frames: a number (1 = image) or \(FrameCount.names.map(\.name).joined(separator: ", ")).",
+    @Option(help: "Frames: a number (1 = image) or \(FrameCount.names.map(\.name).joined(separator: ", ")) (default: the model's, else 51).",
             transform: { try FrameCount.parse($0) })
-    var numFrames = 51
+    var numFrames: Int?
 
-    @Option(help: "The fps condition for videos.")
-    var fps = 24
+    @Option(help: "The fps condition for videos (default: the model's, else 24).")
+    var fps: Int?
 
     @Option(help: "Frame rate of the written file (default: --fps).")
     var saveFps: Int?
@@ -23,14 +24,14 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Random seed.")
     var seed: UInt64 = 42
 
-    @Option(help: "Sampling steps.")
-    var numSamplingSteps = 30
+    @Option(help: "Sampling steps (default: the model's, else 30).")
+    var numSamplingSteps: Int?
 
-    @Option(help: "Classifier-free guidance scale.")
-    var cfgScale: Float = 7
+    @Option(help: "Classifier-free guidance scale (default: the model's, else 7).")
+    var cfgScale: Float?
 
-    @Option(help: "Aesthetic score appended to the prompt (\"none\" to omit).")
-    var aes = "6.5"
+    @Option(help: "Aesthetic score appended to the prompt, \"none\" to omit (default: the model's, else 6.5).")
+    var aes: String?
 
     @Option(help: "Motion score appended to the prompt.")
     var flow: Double?
@@ -38,20 +39,29 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Camera motion appended to the prompt.")
     var cameraMotion: CameraMotion?
 
-    /// Writes these settings into `request`.
-    func apply(to request: inout GenerationRequest) throws {
-        request.size = try ResolutionTable.imageSize(resolution, aspectRatio)
-        request.numFrames = numFrames
-        request.fps = fps
-        request.saveFPS = saveFps ?? fps
+    /// The frame count asked for, else the model's, else the reference's 51.
+    func frames(_ defaults: GenerationDefaults?) -> Int { numFrames ?? defaults?.numFrames ?? 51 }
+
+    /// Writes these settings into `request`, each unset one from `defaults`, then the reference's.
+    func apply(to request: inout GenerationRequest, defaults: GenerationDefaults? = nil) throws {
+        let d = defaults ?? GenerationDefaults()
+        request.size = try ResolutionTable.imageSize(resolution ?? d.resolution ?? Resolution(rawValue: "240p")!,
+                                                     aspectRatio ?? d.aspectRatio ?? AspectRatio(rawValue: "9:16")!)
+        request.numFrames = frames(defaults)
+        request.fps = fps ?? d.fps ?? 24
+        request.saveFPS = saveFps ?? request.fps
         request.seed = seed
-        request.steps = numSamplingSteps
-        request.guidanceScale = cfgScale
-        if aes.lowercased() == "none" {
-            request.aesthetic = nil
+        request.steps = numSamplingSteps ?? d.numSamplingSteps ?? 30
+        request.guidanceScale = cfgScale ?? d.cfgScale ?? 7
+        if let aes {
+            if aes.lowercased() == "none" {
+                request.aesthetic = nil
+            } else {
+                guard let v = Double(aes) else { throw ValidationError("--aes '\(aes)' must be a number or 'none'") }
+                request.aesthetic = v
+            }
         } else {
-            guard let v = Double(aes) else { throw ValidationError("--aes '\(aes)' must be a number or 'none'") }
-            request.aesthetic = v
+            request.aesthetic = d.aesNone == true ? nil : (d.aes ?? 6.5)
         }
         request.motion = flow
         request.cameraMotion = cameraMotion

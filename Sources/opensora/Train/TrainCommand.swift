@@ -5,7 +5,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train STDiT3 (`opensora train CONFIG.yaml`), precompute features, plot a run's loss.",
-        subcommands: [TrainRunCommand.self, TrainExtractCommand.self, TrainPlotCommand.self],
+        subcommands: [TrainRunCommand.self, TrainExtractCommand.self, TrainPlotCommand.self, TrainExportCommand.self],
         defaultSubcommand: TrainRunCommand.self
     )
 }

@@ -38,7 +38,7 @@ public struct SpatialVAEConfig: ModelConfig {
         return r < 0 ? q - 1 : q
     }
 
-    func validate() throws {
+    public func validate() throws {
         guard normGroups > 0, !blockOutChannels.isEmpty, blockOutChannels.allSatisfy({ $0 > 0 && $0 % normGroups == 0 }),
               layersPerBlock > 0 else {
             throw OpenSoraError.invalidConfiguration(
@@ -84,7 +84,7 @@ public struct TemporalVAEConfig: ModelConfig {
     /// ceil(T / factor): the latent frames of one independently encoded clip.
     public func latentFrames(_ frames: Int) -> Int { (frames + timeDownsampleFactor - 1) / timeDownsampleFactor }
 
-    func validate() throws {
+    public func validate() throws {
         // Checked arithmetic: the numbers come from a config file.
         let channels = channelMultipliers.map { $0.multipliedReportingOverflow(by: filters) }
         guard temporalDownsample.count == channelMultipliers.count - 1, filters > 0, resBlockCount > 0, groups > 0,

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `make default-model`: the embedded default model end to end (docs/default-model.md) — the synthetic data, the tiny T5,
+# the VAE (train-vae), its latent statistics, the cached features, STDiT3 (train), the exported model folders and the
+# shapes evaluation. Every stage is resumable: rerunning continues a stopped training from its newest checkpoint and skips
+# what is already done. Sizes and budgets can be lowered through the environment (the recipe's test does).
+set -euo pipefail
+
+BIN=${BIN:-.build/release/opensora}
+RECIPE=${RECIPE:-recipes/default-model}
+DATA=${DATA:-data/default-model}
+OUT=${OUT:-outputs/default-model}
+MODEL=${MODEL:-Sources/OpenSora/Resources/default-model}
+TRAIN_CLIPS=${TRAIN_CLIPS:-2160}
+HELD_OUT_CLIPS=${HELD_OUT_CLIPS:-120}
+T5_SEED=${T5_SEED:-3}
+VAE_STEPS=${VAE_STEPS:-}
+STDIT_STEPS=${STDIT_STEPS:-}
+# Extra `--set key=value` overrides, separated by ';' (values may hold spaces: YAML flow maps need them).
+VAE_SET=${VAE_SET:-}
+STDIT_SET=${STDIT_SET:-}
+EXTRACT_SET=${EXTRACT_SET:-}
+EVAL_ARGS=${EVAL_ARGS:-}
+
+say() { printf '\n== %s\n' "$*"; }
+sets() { local items; IFS=';' read -ra items <<< "$1"; for s in "${items[@]}"; do printf -- '--set\n%s\n' "$s"; done; }
+resume_flag() { if [ -n "$(ls -d "$1"/epoch*-global_step* 2>/dev/null | head -1)" ]; then printf -- '--resume\n%s\n' "$1"; fi; }
+newest() { ls -d "$1"/epoch*-global_step* 2>/dev/null | sed 's/.*global_step//' | sort -n | tail -1; }
+
+say "data: $TRAIN_CLIPS training clips, $HELD_OUT_CLIPS held-out clips"
+# 18 frames: the bucket sampler takes a length strictly shorter than a clip (spec/training.md §4), so 17-frame training
+# samples need 18-frame clips.
+"$BIN" data synth-shapes --out "$DATA/train" --count "$TRAIN_CLIPS" --seed 1 --split training --num-frames 18 >/dev/null
+"$BIN" data synth-shapes --out "$DATA/held-out" --count "$HELD_OUT_CLIPS" --seed 2 --split held-out --num-frames 18 >/dev/null
+
+say "text encoder: tiny T5, random frozen weights from seed $T5_SEED"
+"$BIN" train export tiny-t5 --seed "$T5_SEED" --out "$MODEL/t5" >/dev/null
+
+say "VAE: train-vae $RECIPE/vae.yaml"
+mapfile -t vae_args < <(sets "$VAE_SET"; resume_flag "$OUT/vae"; [ -n "$VAE_STEPS" ] && printf -- '--set\nmax_steps=%s\n' "$VAE_STEPS")
+"$BIN" train-vae "$RECIPE/vae.yaml" --data-path "$DATA/train/shapes.csv" --experiment "$OUT/vae" "${vae_args[@]}"
+vae_step=$(newest "$OUT/vae")
+
+say "VAE export (latent shift/scale measured on the training clips)"
+"$BIN" train export vae "$OUT/vae" --data "$DATA/train/shapes.csv" --out "$OUT/vae-stage-a"
+
+# The cached features belong to one VAE: re-extracted when the VAE changed.
+if [ "$(cat "$OUT/features/vae-step" 2>/dev/null || true)" != "$vae_step" ]; then
+    say "features: VAE latents and T5 features of the training clips"
+    rm -rf "$OUT/features"
+    mapfile -t extract_args < <(sets "$EXTRACT_SET")
+    "$BIN" train extract "$RECIPE/extract.yaml" --data-path "$DATA/train/shapes.csv" --set "vae.from_pretrained=$OUT/vae-stage-a" \
+        --set "text_encoder.from_pretrained=$MODEL/t5" --out "$OUT/features" "${extract_args[@]}" >/dev/null
+    echo "$vae_step" > "$OUT/features/vae-step"
+    rm -rf "$OUT/stdit" "$OUT/vae-decoder"  # trained on, or for, other latents: they do not continue
+fi
+
+# The decoders' fine-tuning (stage B, encoders frozen: the cached latents stay valid) and STDiT3 run side by side: each
+# keeps about one core busy.
+say "VAE stage B (decoders, encoders frozen) beside STDiT3: train-vae $RECIPE/vae_decoder.yaml, train $RECIPE/stdit.yaml"
+mapfile -t decoder_args < <(sets "$VAE_SET"; resume_flag "$OUT/vae-decoder"; [ -n "$VAE_STEPS" ] && printf -- '--set\nmax_steps=%s\n' "$VAE_STEPS")
+"$BIN" train-vae "$RECIPE/vae_decoder.yaml" --data-path "$DATA/train/shapes.csv" --ckpt-path "$OUT/vae" --experiment "$OUT/vae-decoder" \
+    "${decoder_args[@]}" > "$OUT/vae-decoder.log" 2>&1 &
+decoder=$!
+mapfile -t stdit_args < <(sets "$STDIT_SET"; resume_flag "$OUT/stdit"; [ -n "$STDIT_STEPS" ] && printf -- '--set\nmax_steps=%s\n' "$STDIT_STEPS")
+"$BIN" train "$RECIPE/stdit.yaml" --data-path "$OUT/features" --experiment "$OUT/stdit" "${stdit_args[@]}"
+if ! wait "$decoder"; then tail -5 "$OUT/vae-decoder.log" >&2; echo "VAE stage B failed (log: $OUT/vae-decoder.log)" >&2; exit 1; fi
+
+say "VAE export: stage B's decoders with stage A's encoders, so the same latent statistics"
+"$BIN" train export vae "$OUT/vae-decoder" --data "$DATA/train/shapes.csv" --out "$MODEL/vae"
+
+say "STDiT3 export (EMA weights) with its generation defaults"
+"$BIN" train export stdit "$OUT/stdit" --out "$MODEL/stdit" --generation-config "$RECIPE/generation_config.json"
+
+say "evaluation on held-out combinations"
+# shellcheck disable=SC2086
+"$BIN" eval shapes --prompts "$RECIPE/held-out-prompts.txt" --i2v-data "$DATA/held-out/shapes.csv" \
+    --vae-data "$DATA/held-out/shapes.csv" --seed 2027 --out "$OUT/eval-shapes.json" \
+    --vae-path "$MODEL/vae" --ckpt-path "$MODEL/stdit" --t5-path "$MODEL/t5" $EVAL_ARGS
+du -sh "$MODEL"
