@@ -20,6 +20,8 @@ VAE_SET=${VAE_SET:-}
 STDIT_SET=${STDIT_SET:-}
 EXTRACT_SET=${EXTRACT_SET:-}
 EVAL_ARGS=${EVAL_ARGS:-}
+EVAL_ARGS_GENERATE=${EVAL_ARGS_GENERATE:-}
+STRIP=${STRIP:-docs/default-model-strip.png}
 
 say() { printf '\n== %s\n' "$*"; }
 sets() { local items; IFS=';' read -ra items <<< "$1"; for s in "${items[@]}"; do printf -- '--set\n%s\n' "$s"; done; }
@@ -76,4 +78,20 @@ say "evaluation on held-out combinations"
 "$BIN" eval shapes --prompts "$RECIPE/held-out-prompts.txt" --i2v-data "$DATA/held-out/shapes.csv" \
     --vae-data "$DATA/held-out/shapes.csv" --seed 2027 --out "$OUT/eval-shapes.json" \
     --vae-path "$MODEL/vae" --ckpt-path "$MODEL/stdit" --t5-path "$MODEL/t5" $EVAL_ARGS
+say "frame strip: frames 0, 4, 8, 12, 16 of one video per prompt of $RECIPE/strip-prompts.txt -> $STRIP"
+samples="$OUT/strip-samples"
+rm -rf "$samples"
+"$BIN" generate --prompt-path "$RECIPE/strip-prompts.txt" --seed 2028 --save-dir "$samples" --quiet \
+    --vae-path "$MODEL/vae" --ckpt-path "$MODEL/stdit" --t5-path "$MODEL/t5" $EVAL_ARGS_GENERATE
+inputs=() filters="" rows=""
+n=$(grep -c . "$RECIPE/strip-prompts.txt")
+for i in $(seq 0 $((n - 1))); do
+    inputs+=(-i "$(printf '%s/sample_%04d.mp4' "$samples" "$i")")
+    filters+="[$i:v]select='not(mod(n\,4))',tile=5x1:padding=2,pad=iw:ih+2[r$i];"
+    rows+="[r$i]"
+done
+mkdir -p "$(dirname "$STRIP")"
+ffmpeg -v error -y "${inputs[@]}" -filter_complex "${filters}${rows}vstack=inputs=$n,scale=iw*3:ih*3:flags=neighbor" \
+    -frames:v 1 "$STRIP.tmp.png"
+mv "$STRIP.tmp.png" "$STRIP"
 du -sh "$MODEL"

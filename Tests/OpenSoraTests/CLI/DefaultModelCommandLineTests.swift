@@ -36,6 +36,7 @@ extension CommandLineTests {
             "TRAIN_CLIPS": "16", "HELD_OUT_CLIPS": "2", "VAE_STEPS": "1", "STDIT_STEPS": "2",
             "VAE_SET": "batch_size=1;ckpt_every=0", "STDIT_SET": "ckpt_every=0;warmup_steps=1", "EXTRACT_SET": #"bucket_config={"64": {17: [1.0, 8]}}"#,
             "EVAL_ARGS": "--samples-per-prompt 1 --num-i2v 1 --num-vae 1 --num-sampling-steps 2",
+            "EVAL_ARGS_GENERATE": "--num-sampling-steps 2", "STRIP": dir.appendingPathComponent("strip.png").path,
         ]) { $1 }
         let log = dir.appendingPathComponent("recipe.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -58,5 +59,8 @@ extension CommandLineTests {
         XCTAssertEqual((report?["i2v"] as? [String: Any])?["count"] as? Int, 1)
         XCTAssertEqual((report?["vae"] as? [String: Any])?["clips"] as? Int, 1)
         XCTAssertTrue(output.contains("text→video"), String(output.suffix(2000)))
+        // Six prompts, each a row of five 64-px frames 2 px apart with 2 px below, tripled.
+        let strip = try VideoReader.probe(dir.appendingPathComponent("strip.png").path)
+        XCTAssertEqual(strip.size, VideoSize(height: 6 * (64 + 2) * 3, width: (5 * 64 + 4 * 2) * 3))
     }
 }
