@@ -35,6 +35,21 @@ final class VAELossTests: XCTestCase {
         XCTAssertEqual(terms.weightedKL.shape, [])
     }
 
+    /// pixel_loss l2 (added): the squared difference in place of |x − x̂|, the rest unchanged.
+    func testTheL2PixelLossSquaresTheDifference() throws {
+        let x = Tensor.zeros([1, 1, 2, 1, 2]), rec = Tensor([0.5, -2, 3, 0], shape: [1, 1, 2, 1, 2])
+        let l1 = VAELoss(VAELossConfig(logvarInit: 0, perceptualLossWeight: 0, klLossWeight: 0))
+        let l2 = VAELoss(VAELossConfig(logvarInit: 0, perceptualLossWeight: 0, klLossWeight: 0, pixelLoss: .l2))
+        let p = posterior(batch: 1, mean: 0, logvar: 0)
+        XCTAssertEqual(try l1(x, rec, posterior: p).nll.item(), (0.5 + 2 + 3 + 0) / 2, accuracy: 1e-6)
+        XCTAssertEqual(try l2(x, rec, posterior: p).nll.item(), (0.25 + 4 + 9 + 0) / 2, accuracy: 1e-6)
+        let config = try TrainingConfig.preset("vae_stage3", overrides: [try ConfigOverride(parsing: "vae_loss.pixel_loss=l2")])
+        XCTAssertEqual(try VAETrainingStage(config: config).lossConfig.pixelLoss, .l2)
+        XCTAssertThrowsError(try TrainingConfig.preset("vae_stage3", overrides: [try ConfigOverride(parsing: "vae_loss.pixel_loss=l3")])) {
+            XCTAssertTrue("\($0)".contains("l3"), "\($0)")
+        }
+    }
+
     func testNLLWeightsScaleOnlyTheWeightedTerm() throws {
         let x = Tensor.zeros([1, 1, 2, 1, 1]), rec = Tensor([1, 3], shape: [1, 1, 2, 1, 1])
         let loss = VAELoss(VAELossConfig(logvarInit: 0, perceptualLossWeight: 0, klLossWeight: 0))

@@ -72,6 +72,10 @@ extension TrainingConfig {
         public var freezeVAE2D: Bool?
         /// Added (VAE trainer): freeze both encoders, train the decoders (`VAETrainingStage.freezeEncoders`).
         public var freezeEncoder: Bool?
+        /// Added (VAE trainer, from the seed only): the starting bias of both posteriors' log-variance channels, so a
+        /// VAE trained from scratch starts with latents its decoder can read (a log-variance near 0 buries the small
+        /// initial means in unit noise, and the decoder learns to ignore them).
+        public var posteriorLogvarInit: Float?
         public var calLoss: Bool?
         public var vae2D: Pretrained?
         public var vaeTemporal: Pretrained?
@@ -86,7 +90,7 @@ extension TrainingConfig {
             case type, fromPretrained = "from_pretrained", qkNorm = "qk_norm", enableFlashAttn = "enable_flash_attn"
             case enableLayernormKernel = "enable_layernorm_kernel", freezeYEmbedder = "freeze_y_embedder"
             case skipYEmbedder = "skip_y_embedder", onlyTrainTemporal = "only_train_temporal", freezeVAE2D = "freeze_vae_2d"
-            case freezeEncoder = "freeze_encoder", calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
+            case freezeEncoder = "freeze_encoder", posteriorLogvarInit = "posterior_logvar_init", calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
             case hiddenSize = "hidden_size", depth, numHeads = "num_heads"
         }
     }
@@ -164,6 +168,8 @@ extension TrainingConfig {
         /// Added: the LPIPS weights, `[head]` or `[head, vgg16]` (taming's vgg.pth or a whole LPIPS state_dict, then
         /// torchvision's vgg16 when the trunk is not in it); nil leaves the perceptual term off.
         public var lpipsWeights: [String]?
+        /// Added: the per-pixel distance of the reconstruction term, l1 (the reference's) or l2.
+        public var pixelLoss: PixelLoss = .l1
         /// The adversarial terms' settings (used only with a `discriminator`); defaults are train_vae.py's cfg.get values.
         public var discriminatorFactor = 1.0
         public var discriminatorStart = -1
@@ -180,6 +186,7 @@ extension TrainingConfig {
             case perceptualLossWeight = "perceptual_loss_weight", klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
             case mixedStrategy = "mixed_strategy", mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss"
             case useZRecLoss = "use_z_rec_loss", useImageIdentityLoss = "use_image_identity_loss", lpipsWeights = "lpips_weights"
+            case pixelLoss = "pixel_loss"
             case discriminatorFactor = "discriminator_factor", discriminatorStart = "discriminator_start", generatorFactor = "generator_factor"
             case generatorLossType = "generator_loss_type", discriminatorLossType = "discriminator_loss_type"
             case lecamLossWeight = "lecam_loss_weight", gradientPenaltyLossWeight = "gradient_penalty_loss_weight"

@@ -41,7 +41,8 @@ public struct VAELoss {
                 "video \(video.shape) and reconstruction \(reconstruction.shape) must both be [B, C, T, H, W]")
         }
         let real = Self.frames(video), fake = Self.frames(reconstruction)
-        var recon = (real - fake).abs()
+        let difference = real - fake
+        var recon = config.pixelLoss == .l1 ? difference.abs() : difference.square()
         if usesPerceptual && !noPerceptual {
             recon = recon + config.perceptualLossWeight * (try perceptualDistance(real, fake))
         }

@@ -23,12 +23,13 @@ public struct VAETrainingStage: ModelConfig {
     public var perceptualLossWeight: Float = 0.1
     public var klLossWeight: Float = 1e-6
     public var logvarInit: Float = 0
+    public var pixelLoss = PixelLoss.l1
 
     enum CodingKeys: String, CodingKey {
         case numFrames = "num_frames", freezeSpatialVAE = "freeze_vae_2d", freezeEncoders = "freeze_encoder", mixedStrategy = "mixed_strategy"
         case mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss", useZRecLoss = "use_z_rec_loss"
         case useImageIdentityLoss = "use_image_identity_loss", perceptualLossWeight = "perceptual_loss_weight"
-        case klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
+        case klLossWeight = "kl_loss_weight", logvarInit = "logvar_init", pixelLoss = "pixel_loss"
     }
 
     public init() {}
@@ -63,7 +64,7 @@ public struct VAETrainingStage: ModelConfig {
 
     /// The VAELoss this stage builds (train_vae.py passes these three settings).
     public var lossConfig: VAELossConfig {
-        VAELossConfig(logvarInit: logvarInit, perceptualLossWeight: perceptualLossWeight, klLossWeight: klLossWeight)
+        VAELossConfig(logvarInit: logvarInit, perceptualLossWeight: perceptualLossWeight, klLossWeight: klLossWeight, pixelLoss: pixelLoss)
     }
 
     /// The frames kept this step of a `frames`-frame clip for a uniform draw in [0, 1) (all without a strategy).

@@ -36,9 +36,27 @@ public enum VAETrainingModel {
                 try vae.temporal.loadWeights(from: ModelFolder.tensors(at: source), strict: true)
                 origin.append("temporal VAE from \(source)")
             }
+            if let logvar = config.model.posteriorLogvarInit {
+                try initialisePosteriorLogvar(vae, to: logvar)
+                origin.append("posterior log-variance biases \(logvar)")
+            }
         }
         vae.train()
         return (vae, origin.joined(separator: ", "))
+    }
+
+    /// Sets the log-variance half (the second `latent` channels) of each `quant_conv` bias, spatial and temporal.
+    static func initialisePosteriorLogvar(_ vae: VideoVAE, to value: Float) throws {
+        var updates = [String: Tensor]()
+        for (name, bias) in vae.namedParameters() where name.hasSuffix(".bias") && name.contains("quant_conv") && !name.contains("post_quant_conv") {
+            let half = bias.dim(0) / 2
+            updates[name] = Tensor.concatenate([bias[0..<half], Tensor.full([half], value: value, dtype: bias.dtype)], axis: 0)
+        }
+        guard updates.count == 2 else {
+            throw ConfigError.invalidValue(path: "model.posterior_logvar_init", value: "\(value)",
+                                           accepted: "a pipeline with one spatial and one temporal quant_conv (found \(updates.count))")
+        }
+        try vae.update(parameters: updates)
     }
 
     /// The size `model.type` names (the diffusion types belong to `opensora train`); the tiny pipeline takes its

@@ -17,6 +17,7 @@ extension VAETrainingStage {
         perceptualLossWeight = Float(loss.perceptualLossWeight)
         klLossWeight = Float(loss.klLossWeight)
         logvarInit = Float(loss.logvarInit)
+        pixelLoss = loss.pixelLoss
         guard useRealRecLoss || useZRecLoss || useImageIdentityLoss else {
             throw ConfigError.invalidValue(path: "vae_loss", value: "no loss term",
                                            accepted: "at least one of use_real_rec_loss, use_z_rec_loss, use_image_identity_loss true")
