@@ -11,13 +11,18 @@ extension TrainingConfig {
         public var numFrames: Int?
         public var frameInterval = 1
         public var imageSize: [Int]?
+        /// Added: keep up to this many MB of decoded files in memory between epochs (`DecodedMediaCache`); nil: none.
+        public var cacheDecodedMB: Int?
 
         public init() {}
 
         enum CodingKeys: String, StrictCodingKey {
             case type, dataPath = "data_path", transformName = "transform_name", numFrames = "num_frames"
-            case frameInterval = "frame_interval", imageSize = "image_size"
+            case frameInterval = "frame_interval", imageSize = "image_size", cacheDecodedMB = "cache_decoded_mb"
         }
+
+        /// The cache `cache_decoded_mb` asks for.
+        public var decodedCache: DecodedMediaCache? { cacheDecodedMB.map { DecodedMediaCache(megabytes: $0) } }
     }
 
     /// A pretrained part named by its loader (`vae_2d`, `vae_temporal` of the VAE pipeline).

@@ -27,13 +27,17 @@ public struct TrainingDataset: Sendable {
     public let transform: Transform
     /// VideoTextDataset repeats an image to all of the shape's frames; VariableVideoTextDataset keeps T = 1.
     public let repeatsImages: Bool
+    /// Decoded files kept between reads (`dataset.cache_decoded_mb`); nil decodes on every read.
+    public let cache: DecodedMediaCache?
 
-    public init(table: DatasetTable, frameInterval: Int = 1, transform: Transform = .resizeCrop, repeatsImages: Bool = false) throws {
+    public init(table: DatasetTable, frameInterval: Int = 1, transform: Transform = .resizeCrop, repeatsImages: Bool = false,
+                cache: DecodedMediaCache? = nil) throws {
         guard frameInterval >= 1 else { throw BucketError.invalidFrameInterval(frameInterval) }
         self.table = table
         self.frameInterval = frameInterval
         self.transform = transform
         self.repeatsImages = repeatsImages
+        self.cache = cache
     }
 
     /// The sampler's input: one `SampleInfo` per row.
@@ -55,7 +59,9 @@ public struct TrainingDataset: Sendable {
         }
         guard FileManager.default.isReadableFile(atPath: info.path) else { return fail(.missingFile) }
         let media: DecodedMedia
-        do { media = try DecodedMedia.decode(info.path, kind: kind) } catch { return fail(.corrupt("\(error)")) }
+        do { media = try cache?.media(info.path, kind: kind) ?? DecodedMedia.decode(info.path, kind: kind) } catch {
+            return fail(.corrupt("\(error)"))
+        }
         let (h, w) = (shape.size.height, shape.size.width)
         switch kind {
         case .image:

@@ -50,7 +50,8 @@ public final class DiffusionTrainer: TrainingTask {
             evaluation = nil
         case .variableVideoText:
             guard let bucketConfig = config.bucketConfig else { throw ConfigError.missingKey(path: "bucket_config") }
-            let dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval)
+            let dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval,
+                                              cache: config.dataset.decodedCache)
             let sampler = try BatchSampler(bucket: Bucket(bucketConfig), samples: dataset.sampleInfos,
                                            frameInterval: config.dataset.frameInterval, seed: config.seed)
             data = .media(dataset, sampler)

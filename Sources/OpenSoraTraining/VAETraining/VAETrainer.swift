@@ -59,7 +59,8 @@ public final class VAETrainer: TrainingTask {
         adversarial = try config.discriminator.map { try VAEAdversarialTraining(config: config, section: $0, keys: RunKeys(seed: config.seed)) }
         if adversarial != nil { initialization += "; discriminator NLayerDiscriminator (PyTorch default init)" }
         dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval,
-                                      transform: transform == .center ? .centre : .resizeCrop, repeatsImages: true)
+                                      transform: transform == .center ? .centre : .resizeCrop, repeatsImages: true,
+                                      cache: config.dataset.decodedCache)
         sampler = DistributedSampler(count: dataset.table.rows.count, batchSize: config.batchSize ?? 1)
         self.initialization = initialization
     }
