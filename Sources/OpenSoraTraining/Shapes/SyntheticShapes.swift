@@ -45,14 +45,27 @@ public enum SyntheticShapes {
         let clips = (folder as NSString).appendingPathComponent("clips")
         try FileManager.default.createDirectory(atPath: clips, withIntermediateDirectories: true)
         let digits = max(6, String(count - 1).count)
-        func relative(_ i: Int) -> String { "clips/" + String(repeating: "0", count: max(0, digits - String(i).count)) + "\(i).mp4" }
-        for i in 0..<count {
-            let path = (folder as NSString).appendingPathComponent(relative(i))
-            if !FileManager.default.fileExists(atPath: path) {
-                let frames = clip(i, count: count, seed: seed, split: split, format: format).frames()
-                try VideoWriter.write(frames, to: String(path.dropLast(4)), format: .mp4, fps: format.fps, crf: crf)
+        let relative: @Sendable (Int) -> String = { i in "clips/" + String(repeating: "0", count: max(0, digits - String(i).count)) + "\(i).mp4" }
+        // Each clip is one ffmpeg process, mostly process start-up: `lanes` at a time, in chunks so `progress` is
+        // called from this thread; every clip depends on (seed, index) alone, so the order does not matter.
+        let lanes = 6, failures = FirstFailure()
+        for chunk in stride(from: 0, to: count, by: 4 * lanes) {
+            let group = DispatchGroup(), slots = DispatchSemaphore(value: lanes)
+            for i in chunk..<min(count, chunk + 4 * lanes) {
+                slots.wait()
+                DispatchQueue.global().async(group: group) {
+                    defer { slots.signal() }
+                    let path = (folder as NSString).appendingPathComponent(relative(i))
+                    guard !FileManager.default.fileExists(atPath: path) else { return }
+                    let frames = clip(i, count: count, seed: seed, split: split, format: format).frames()
+                    do { try VideoWriter.write(frames, to: String(path.dropLast(4)), format: .mp4, fps: format.fps, crf: crf) } catch {
+                        failures.record(error)
+                    }
+                }
             }
-            progress(i + 1)
+            group.wait()
+            if let error = failures.first { throw error }
+            progress(min(count, chunk + 4 * lanes))
         }
         let s = format.size
         let rows = (0..<count).map { i in
@@ -63,4 +76,13 @@ public enum SyntheticShapes {
         try AtomicFile.write(Data(([columns.joined(separator: ",")] + rows).joined(separator: "\n").utf8 + [UInt8(ascii: "\n")]), to: csv)
         return csv
     }
+}
+
+/// The first error of concurrent work, kept under a lock.
+final class FirstFailure: @unchecked Sendable {
+    private var error: Error?
+    private let lock = NSLock()
+
+    func record(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+    var first: Error? { lock.withLock { error } }
 }
