@@ -77,6 +77,9 @@ extension TrainingConfig {
         public var freezeVAE2D: Bool?
         /// Added (VAE trainer): freeze both encoders, train the decoders (`VAETrainingStage.freezeEncoders`).
         public var freezeEncoder: Bool?
+        /// Added (VAE trainer): train the 2-D VAE alone, frames in and out, the temporal VAE bypassed and frozen —
+        /// the stage before the reference's stage 1, which starts from a pretrained 2-D VAE (`VAETrainingStage.spatialOnly`).
+        public var vae2DOnly: Bool?
         /// Added (VAE trainer, from the seed only): the starting bias of both posteriors' log-variance channels, so a
         /// VAE trained from scratch starts with latents its decoder can read (a log-variance near 0 buries the small
         /// initial means in unit noise, and the decoder learns to ignore them).
@@ -95,7 +98,7 @@ extension TrainingConfig {
             case type, fromPretrained = "from_pretrained", qkNorm = "qk_norm", enableFlashAttn = "enable_flash_attn"
             case enableLayernormKernel = "enable_layernorm_kernel", freezeYEmbedder = "freeze_y_embedder"
             case skipYEmbedder = "skip_y_embedder", onlyTrainTemporal = "only_train_temporal", freezeVAE2D = "freeze_vae_2d"
-            case freezeEncoder = "freeze_encoder", posteriorLogvarInit = "posterior_logvar_init", calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
+            case freezeEncoder = "freeze_encoder", vae2DOnly = "vae_2d_only", posteriorLogvarInit = "posterior_logvar_init", calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
             case hiddenSize = "hidden_size", depth, numHeads = "num_heads"
         }
     }

@@ -43,11 +43,13 @@ public enum ModelExport {
     }
 
     /// The video VAE of a train-vae checkpoint with its latent normalisation measured: shift and scale become the
-    /// per-channel mean and standard deviation of the latents of `clips` (pixels [1, 3, T, H, W] each), so the
-    /// diffusion model sees unit-variance latents as STDiT3 does with the released VAE.
-    public static func vae(checkpoint: String, to folder: String, clips: [Tensor], seed: UInt64 = 0) throws -> (shift: [Float], scale: [Float]) {
+    /// per-channel mean and standard deviation of the latents of the first `count` clips of `csv` (`frames` frames
+    /// each), so the diffusion model sees unit-variance latents as STDiT3 does with the released VAE.
+    public static func vae(checkpoint: String, to folder: String, csv: String, count: Int, frames: Int,
+                           seed: UInt64 = 0) throws -> (shift: [Float], scale: [Float], clips: Int) {
         let vae = try ModelBundle.videoVAE(at: checkpoint)
         vae.eval()
+        let clips = try Self.clips(csv: csv, count: count, frames: frames, downsample: vae.config.spatial.downsampleFactor, seed: seed)
         let channels = vae.latentChannels
         try vae.update(parameters: ["shift": Tensor.zeros([1, channels, 1, 1, 1]), "scale": Tensor.ones([1, channels, 1, 1, 1])])
         guard !clips.isEmpty else { throw OpenSoraError.invalidInput("export vae: no clips to measure the latents on") }
@@ -72,17 +74,16 @@ public enum ModelExport {
         config.scale = scale
         try vae.update(parameters: ["shift": Tensor(shift, shape: [1, channels, 1, 1, 1]), "scale": Tensor(scale, shape: [1, channels, 1, 1, 1])])
         try writeFolder(folder, config: json(config), weights: vae.stateDict())
-        return (shift, scale)
+        return (shift, scale, clips.count)
     }
 }
 
 extension ModelExport {
     /// The first `count` readable clips of a dataset CSV, `frames` frames each at the rows' own size (centre crop to a
     /// multiple of the VAE's downsampling), as pixels [1, 3, T, H, W] in [−1, 1].
-    public static func clips(csv: String, count: Int, frames: Int, vaeFolder: String, seed: UInt64 = 0) throws -> [Tensor] {
+    static func clips(csv: String, count: Int, frames: Int, downsample factor: Int, seed: UInt64) throws -> [Tensor] {
         let table = try DatasetTable(contentsOf: csv)
         let dataset = try TrainingDataset(table: table, transform: .centre)
-        let factor = try ModelBundle.videoVAE(at: vaeFolder).config.spatial.downsampleFactor
         var out = [Tensor]()
         for (i, row) in table.rows.enumerated() where out.count < count {
             let size = VideoSize(height: row.height / factor * factor, width: row.width / factor * factor)

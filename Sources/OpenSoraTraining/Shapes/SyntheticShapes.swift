@@ -28,7 +28,7 @@ public enum SyntheticShapes {
 
     /// Clip `index` of a set: captions cycle through the split so every combination appears, the geometry is drawn
     /// from (seed, index) alone, so any clip can be rebuilt without the others.
-    public static func clip(_ index: Int, count: Int, seed: UInt64, split: Split, format: ShapeClipFormat) -> ShapeClip {
+    public static func clip(_ index: Int, seed: UInt64, split: Split, format: ShapeClipFormat) -> ShapeClip {
         let captions = split.captions
         var rng = NumPyRandom(seedSequence: SeedSequence(entropyWords: [UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
                                                                        UInt32(truncatingIfNeeded: index), 0x5348_4150]))
@@ -57,7 +57,7 @@ public enum SyntheticShapes {
                     defer { slots.signal() }
                     let path = (folder as NSString).appendingPathComponent(relative(i))
                     guard !FileManager.default.fileExists(atPath: path) else { return }
-                    let frames = clip(i, count: count, seed: seed, split: split, format: format).frames()
+                    let frames = clip(i, seed: seed, split: split, format: format).frames()
                     do { try VideoWriter.write(frames, to: String(path.dropLast(4)), format: .mp4, fps: format.fps, crf: crf) } catch {
                         failures.record(error)
                     }
@@ -67,9 +67,9 @@ public enum SyntheticShapes {
             if let error = failures.first { throw error }
             progress(min(count, chunk + 4 * lanes))
         }
-        let s = format.size
+        let s = format.size, captions = split.captions
         let rows = (0..<count).map { i in
-            [relative(i), clip(i, count: count, seed: seed, split: split, format: format).caption.text, "\(format.frameCount)",
+            [relative(i), captions[i % captions.count].text, "\(format.frameCount)",
              "\(s.height)", "\(s.width)", "\(Double(s.height) / Double(s.width))", "\(format.fps)", "\(s.height * s.width)"].joined(separator: ",")
         }
         let csv = (folder as NSString).appendingPathComponent("shapes.csv")

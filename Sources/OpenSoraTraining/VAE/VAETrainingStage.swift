@@ -12,6 +12,9 @@ public struct VAETrainingStage: ModelConfig {
     /// Added (`model.freeze_encoder`, not in the reference): both encoders and their quant convs get no gradient, so
     /// the latents stay as they are while the decoders are fine-tuned (a diffusion model trained on them stays valid).
     public var freezeEncoders = false
+    /// Added (`model.vae_2d_only`): the 2-D VAE alone — each frame encoded and decoded by it, the temporal VAE
+    /// bypassed and frozen — for a run with no pretrained 2-D VAE to start the reference's stage 1 from.
+    public var spatialOnly = false
     public var mixedStrategy: MixedLengthStrategy? = nil
     public var mixedImageRatio = 0.0
     /// Adds the pixel NLL and the weighted KL.
@@ -26,7 +29,7 @@ public struct VAETrainingStage: ModelConfig {
     public var pixelLoss = PixelLoss.l1
 
     enum CodingKeys: String, CodingKey {
-        case numFrames = "num_frames", freezeSpatialVAE = "freeze_vae_2d", freezeEncoders = "freeze_encoder", mixedStrategy = "mixed_strategy"
+        case numFrames = "num_frames", freezeSpatialVAE = "freeze_vae_2d", freezeEncoders = "freeze_encoder", spatialOnly = "vae_2d_only", mixedStrategy = "mixed_strategy"
         case mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss", useZRecLoss = "use_z_rec_loss"
         case useImageIdentityLoss = "use_image_identity_loss", perceptualLossWeight = "perceptual_loss_weight"
         case klLossWeight = "kl_loss_weight", logvarInit = "logvar_init", pixelLoss = "pixel_loss"
@@ -78,11 +81,12 @@ public struct VAETrainingStage: ModelConfig {
 
     /// Freezes (or unfreezes) the spatial VAE as the pipeline's constructor does for `freeze_vae_2d`, and the encoders.
     public func configure(_ vae: VideoVAE) {
-        vae.frozenPrefixes.removeAll { $0 == Self.spatialPrefix || Self.encoderPrefixes.contains($0) }
+        vae.frozenPrefixes.removeAll { $0 == Self.spatialPrefix || $0 == Self.temporalPrefix || Self.encoderPrefixes.contains($0) }
         if freezeSpatialVAE { vae.frozenPrefixes.append(Self.spatialPrefix) }
+        if spatialOnly { vae.frozenPrefixes.append(Self.temporalPrefix) }
         if freezeEncoders { vae.frozenPrefixes += Self.encoderPrefixes }
     }
 
-    static let spatialPrefix = "spatial_vae."
+    static let spatialPrefix = "spatial_vae.", temporalPrefix = "temporal_vae."
     static let encoderPrefixes = ["spatial_vae.module.encoder.", "spatial_vae.module.quant_conv.", "temporal_vae.encoder.", "temporal_vae.quant_conv."]
 }

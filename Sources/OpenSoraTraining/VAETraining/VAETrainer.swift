@@ -111,11 +111,11 @@ public final class VAETrainer: TrainingTask {
         let (b, h, w) = (x.dim(0), spatial.latentSide(x.dim(3)), spatial.latentSide(x.dim(4)))
         let spatialNoise = Tensor.normal([b, spatial.latentChannels, frames, h, w], key: noise[0]).asType(dtype)
         let temporalNoise = Tensor.normal([b, vae.latentChannels, vae.latentFrames(frames), h, w], key: noise[1]).asType(dtype)
-        let output = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise)
+        let output = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise, spatialOnly: stage.spatialOnly)
         var losses = try stage.stepLosses(x, output, loss: loss)
         guard let adversarial else { return losses }
         let term = try adversarial.generatorTerm(reconstruction: output.reconstruction, step: step, vae: vae) {
-            let again = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise)
+            let again = try vae.trainingForward(x, spatialNoise: spatialNoise, temporalNoise: temporalNoise, spatialOnly: stage.spatialOnly)
             return (try loss(x, again.reconstruction, posterior: again.posterior).nll, again.reconstruction)
         }
         losses.adversarial = term

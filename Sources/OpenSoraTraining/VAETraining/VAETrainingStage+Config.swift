@@ -9,6 +9,7 @@ extension VAETrainingStage {
         numFrames = config.dataset.numFrames ?? 16
         freezeSpatialVAE = config.model.freezeVAE2D ?? false
         freezeEncoders = config.model.freezeEncoder ?? false
+        spatialOnly = config.model.vae2DOnly ?? false
         mixedStrategy = loss.mixedStrategy
         mixedImageRatio = loss.mixedImageRatio
         useRealRecLoss = loss.useRealRecLoss
@@ -18,6 +19,11 @@ extension VAETrainingStage {
         klLossWeight = Float(loss.klLossWeight)
         logvarInit = Float(loss.logvarInit)
         pixelLoss = loss.pixelLoss
+        if spatialOnly, freezeSpatialVAE || useZRecLoss || useImageIdentityLoss || !useRealRecLoss {
+            throw ConfigError.invalidValue(path: "model.vae_2d_only", value: "true",
+                                           accepted: "with use_real_rec_loss true, and freeze_vae_2d, use_z_rec_loss, use_image_identity_loss "
+                                               + "false (the temporal VAE is bypassed: there is only the 2-D VAE to train, on pixels)")
+        }
         guard useRealRecLoss || useZRecLoss || useImageIdentityLoss else {
             throw ConfigError.invalidValue(path: "vae_loss", value: "no loss term",
                                            accepted: "at least one of use_real_rec_loss, use_z_rec_loss, use_image_identity_loss true")

@@ -73,10 +73,9 @@ struct TrainExportCommand: ParsableCommand {
             try ModelExport.denoiser(checkpoint: folder, to: out, useEMA: !noEMA, defaults: defaults)
         case .vae:
             let folder = try resolved()
-            let clips = try ModelExport.clips(csv: data!, count: numClips, frames: numFrames, vaeFolder: folder, seed: seed)
-            let stats = try ModelExport.vae(checkpoint: folder, to: out, clips: clips, seed: seed)
+            let stats = try ModelExport.vae(checkpoint: folder, to: out, csv: data!, count: numClips, frames: numFrames, seed: seed)
             print("latent shift \(stats.shift.map { String(format: "%.4f", $0) }), scale \(stats.scale.map { String(format: "%.4f", $0) }) "
-                  + "over \(clips.count) clips")
+                  + "over \(stats.clips) clips")
         }
         print(out)
     }

@@ -11,7 +11,7 @@ final class SyntheticShapesTests: XCTestCase {
     func testClipGeometryFollowsTheGrammar() {
         for split in SyntheticShapes.Split.allCases {
             for i in 0..<300 {
-                let clip = SyntheticShapes.clip(i, count: 300, seed: 9, split: split, format: format)
+                let clip = SyntheticShapes.clip(i, seed: 9, split: split, format: format)
                 let w = Double(format.size.width), h = Double(format.size.height)
                 XCTAssertTrue(split.captions.contains(clip.caption))
                 XCTAssertGreaterThanOrEqual(clip.side, w / 4)
@@ -31,10 +31,10 @@ final class SyntheticShapesTests: XCTestCase {
     }
 
     func testTheSameSeedAndIndexGiveTheSameClipAndOthersDiffer() {
-        let a = SyntheticShapes.clip(5, count: 10, seed: 1, split: .training, format: format)
-        XCTAssertEqual(a, SyntheticShapes.clip(5, count: 10, seed: 1, split: .training, format: format))
-        XCTAssertNotEqual(a, SyntheticShapes.clip(5, count: 10, seed: 2, split: .training, format: format))
-        XCTAssertNotEqual(a.start.x, SyntheticShapes.clip(77, count: 100, seed: 1, split: .training, format: format).start.x)
+        let a = SyntheticShapes.clip(5, seed: 1, split: .training, format: format)
+        XCTAssertEqual(a, SyntheticShapes.clip(5, seed: 1, split: .training, format: format))
+        XCTAssertNotEqual(a, SyntheticShapes.clip(5, seed: 2, split: .training, format: format))
+        XCTAssertNotEqual(a.start.x, SyntheticShapes.clip(77, seed: 1, split: .training, format: format).start.x)
     }
 
     /// Every one of the 84 combinations, written as MP4 and decoded again, is read by the detector as its caption.
@@ -62,7 +62,7 @@ final class SyntheticShapesTests: XCTestCase {
     }
 
     func testTheTrainingSplitHasNoHeldOutCombination() {
-        let captions = (0..<500).map { SyntheticShapes.clip($0, count: 500, seed: 3, split: .training, format: format).caption }
+        let captions = (0..<500).map { SyntheticShapes.clip($0, seed: 3, split: .training, format: format).caption }
         XCTAssertTrue(Set(captions).isDisjoint(with: ShapeCaption.heldOut))
         XCTAssertEqual(Set(captions).count, 72)
     }

@@ -21,7 +21,7 @@ final class VAETrainerSmallModelTests: XCTestCase {
         XCTAssertEqual(t.vae.config.temporal.filters, 8)
         XCTAssertEqual(t.vae.config.temporal.groups, 4)
         let weights = t.vae.namedParameters().first { $0.0 == "spatial_vae.module.encoder.conv_in.weight" }?.1
-        XCTAssertEqual(weights?.dim(0) ?? weights?.dim(-1), 8)
+        XCTAssertEqual(weights?.dim(0), 8)
         // The checkpoint's config.json carries them, so the folder loads at its own size.
         let json = try VideoVAEConfig.decode(json: try t.modelConfigJSON())
         XCTAssertEqual(json.spatial.blockOutChannels, [8, 16, 16, 16])
@@ -66,5 +66,28 @@ final class VAETrainerSmallModelTests: XCTestCase {
         let x = Tensor.uniform([1, 3, 5, 16, 16], low: -1, high: 1, key: RandomKey(seed: 5))
         let grads = try t.vae.valueAndGrad { try t.stepLosses(of: x, step: 0, micro: 0).total }.grads
         XCTAssertEqual(Set(grads.keys), decoders)
+    }
+
+    /// vae_2d_only: the temporal VAE is bypassed (the reconstruction is the 2-D VAE's own decode of the sampled latent)
+    /// and gets no gradient; a stage that asks for the temporal terms is refused.
+    func testTheSpatialOnlyStageTrainsThe2DVAEAloneOnItsOwnReconstruction() throws {
+        let t = try trainer(["model.vae_2d_only=true"])
+        let all = Set(t.vae.namedParameters().map(\.0)).subtracting(t.vae.bufferPaths())
+        let spatial = all.filter { $0.hasPrefix("spatial_vae.") }
+        XCTAssertFalse(spatial.isEmpty)
+        XCTAssertEqual(Set(t.optimizer.trainablePaths), spatial)
+        let x = Tensor.uniform([1, 3, 5, 16, 16], low: -1, high: 1, key: RandomKey(seed: 6))
+        let grads = try t.vae.valueAndGrad { try t.stepLosses(of: x, step: 0, micro: 0).total }.grads
+        XCTAssertEqual(Set(grads.keys), spatial)
+        // The reconstruction is frame by frame: the 2-D VAE's decode of its posterior sample, no temporal round trip.
+        let noise = Tensor.normal([1, 4, 5, 2, 2], key: RandomKey(seed: 7))
+        let out = try t.vae.trainingForward(x, spatialNoise: noise, temporalNoise: Tensor.zeros([1, 4, 2, 2, 2]), spatialOnly: true)
+        let direct = try t.vae.spatial.decode(try t.vae.spatial.encode(x, noise: noise))
+        XCTAssertLessThan(try (out.reconstruction - direct).abs().max().item() as Float, 1e-5)
+        XCTAssertEqual(out.reconstruction.shape, [1, 3, 5, 16, 16])
+        XCTAssertThrowsError(try trainer(["model.vae_2d_only=true", "vae_loss.use_z_rec_loss=true"])) {
+            XCTAssertTrue("\($0)".contains("model.vae_2d_only"), "\($0)")
+        }
+        XCTAssertThrowsError(try trainer(["model.vae_2d_only=true", "model.freeze_vae_2d=true"]))
     }
 }

@@ -43,12 +43,17 @@ extension VideoVAE {
 
     /// The training forward (`VideoAutoencoderPipeline.forward`): spatial posterior sampled with
     /// `spatialNoise` [B, 4, T, h, w], each temporal chunk's posterior with its slice of
-    /// `temporalNoise` [B, 4, T', h, w], then the cal_loss decode of z back to T frames.
-    public func trainingForward(_ x: Tensor, spatialNoise: Tensor, temporalNoise: Tensor) throws -> VideoVAETrainingOutput {
+    /// `temporalNoise` [B, 4, T', h, w], then the cal_loss decode of z back to T frames. `spatialOnly` bypasses the
+    /// temporal VAE: z and its reconstruction are x_z, the posterior the spatial one (a 2-D VAE trained alone).
+    public func trainingForward(_ x: Tensor, spatialNoise: Tensor, temporalNoise: Tensor, spatialOnly: Bool = false) throws -> VideoVAETrainingOutput {
         try validatePixels(x)
         let spatialPosterior = try spatial.posterior(x)
         try requireShape(spatialNoise, spatialPosterior.mean.shape, "spatial noise")
         let xz = spatialPosterior.sample(noise: spatialNoise) * spatial.scalingFactor
+        if spatialOnly {
+            return VideoVAETrainingOutput(reconstruction: try spatial.decode(xz), latentReconstruction: xz, z: xz, posterior: spatialPosterior,
+                                          spatialLatents: xz)
+        }
         let frames = xz.dim(2)
         var latentShape = xz.shape
         latentShape[2] = latentFrames(frames)
