@@ -34,6 +34,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -52,11 +56,23 @@ let package = Package(
             dependencies: ["OpenSora", "NN", "MLXTensor", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
+        // The HTTP API over a persistent job queue (DESIGN.md: OpenSora -> OpenSoraServer -> opensora).
+        .target(
+            name: "OpenSoraServer",
+            dependencies: [
+                "OpenSora",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The reference-fixture runners: test support, linked by the tests only (DESIGN.md layers).
         .target(name: "OpenSoraParity", dependencies: ["OpenSoraTraining", "OpenSora", "NN", "MLXTensor"]),
         .executableTarget(
             name: "opensora",
-            dependencies: ["OpenSora", "OpenSoraTraining", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["OpenSora", "OpenSoraTraining", "OpenSoraServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "bench-matmul", dependencies: ["MLXTensor"], path: "Benchmarks/MatmulThroughput"),
         .executableTarget(name: "bench-stdit3-block", dependencies: ["OpenSora"], path: "Benchmarks/STDiT3Block"),
@@ -70,6 +86,11 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora", "OpenSoraParity"]),
         .testTarget(name: "OpenSoraTrainingTests", dependencies: ["OpenSoraTraining", "OpenSoraParity"]),
+        .testTarget(
+            name: "OpenSoraServerTests",
+            dependencies: ["OpenSoraServer", "OpenSora", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
     ],
     cxxLanguageStandard: .cxx20
 )

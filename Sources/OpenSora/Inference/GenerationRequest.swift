@@ -88,52 +88,59 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
         public static let nameLength = 200
     }
 
-    /// Rejects impossible settings with the field, the value and what is accepted.
+    /// Rejects impossible settings with the field, the value and what is accepted (an `InvalidSetting`).
     public func validate() throws {
-        func bad(_ m: String) -> OpenSoraError { .invalidInput(m) }
+        func bad(_ field: String, _ m: String) -> InvalidSetting { InvalidSetting(field: field, m) }
+        func within<T: Comparable>(_ field: String, _ name: String, _ value: T, _ range: ClosedRange<T>, _ hint: String = "") throws {
+            guard range.contains(value) else {
+                throw bad(field, "\(name) \(value) is out of range; accepted: \(range.lowerBound)...\(range.upperBound)\(hint)")
+            }
+        }
         func within<T: Comparable>(_ name: String, _ value: T, _ range: ClosedRange<T>, _ hint: String = "") throws {
-            guard range.contains(value) else { throw bad("\(name) \(value) is out of range; accepted: \(range.lowerBound)...\(range.upperBound)\(hint)") }
+            try within(name, name, value, range, hint)
         }
-        guard !prompts.isEmpty else { throw bad("no prompt given; pass a prompt or --prompt-path") }
-        try within("number of prompts", prompts.count, 1...Limits.prompts)
+        guard !prompts.isEmpty else { throw bad("prompt", "no prompt given; pass a prompt or --prompt-path") }
+        try within("prompt", "number of prompts", prompts.count, 1...Limits.prompts)
         if let long = prompts.firstIndex(where: { $0.utf8.count > Limits.promptBytes }) {
-            throw bad("prompt \(long) has \(prompts[long].utf8.count) bytes; accepted: at most \(Limits.promptBytes)")
+            throw bad("prompt", "prompt \(long) has \(prompts[long].utf8.count) bytes; accepted: at most \(Limits.promptBytes)")
         }
-        try within("image height", size.height, Limits.side)
-        try within("image width", size.width, Limits.side)
+        try within("resolution", "image height", size.height, Limits.side)
+        try within("resolution", "image width", size.width, Limits.side)
         try within("num_frames", numFrames, Limits.frames)
         guard numFrames == 1 || numFrames >= 17 else {
-            throw bad("num_frames \(numFrames) is impossible: use 1 (image) or at least 17 (the timestep transform needs whole 17-frame clips)")
+            throw bad("num_frames", "num_frames \(numFrames) is impossible: use 1 (image) or at least 17 (the timestep transform needs whole 17-frame clips)")
         }
         try within("fps", fps, Limits.fps)
         try within("save_fps", saveFPS, Limits.fps)
         try within("num_sampling_steps", steps, Limits.steps)
-        guard guidanceScale.isFinite else { throw bad("cfg_scale \(guidanceScale) must be a finite number") }
+        guard guidanceScale.isFinite else { throw bad("cfg_scale", "cfg_scale \(guidanceScale) must be a finite number") }
         try within("cfg_scale", guidanceScale, Limits.guidance)
         for (name, value) in [("aes", aesthetic), ("flow", motion)] {
-            if let value, !value.isFinite { throw bad("\(name) \(value) must be a finite number") }
+            if let value, !value.isFinite { throw bad(name, "\(name) \(value) must be a finite number") }
         }
         try within("loop", loops, Limits.loops)
         guard conditionFrameLength > 0, conditionFrameLength % 5 == 0 else {
-            throw bad("condition_frame_length \(conditionFrameLength) must be a positive multiple of 5 latent frames")
+            throw bad("condition_frame_length", "condition_frame_length \(conditionFrameLength) must be a positive multiple of 5 latent frames")
         }
         guard conditionFrameEdit.isFinite, (0...1).contains(conditionFrameEdit) else {
-            throw bad("condition_frame_edit \(conditionFrameEdit) is out of range; accepted: 0...1")
+            throw bad("condition_frame_edit", "condition_frame_edit \(conditionFrameEdit) is out of range; accepted: 0...1")
         }
         if let align { try within("align", align, 1...Limits.frames.upperBound, " (latent frames; omit for no snapping)") }
         try within("batch_size", batchSize, Limits.perBatch)
         try within("num_sample", sampleCount, Limits.perBatch)
         try within("start_index", startIndex, Limits.startIndex)
-        guard !saveDirectory.isEmpty else { throw bad("save_dir must not be empty") }
+        guard !saveDirectory.isEmpty else { throw bad("save_dir", "save_dir must not be empty") }
         if let sampleName {
             guard !sampleName.isEmpty, sampleName.count <= Limits.nameLength, !sampleName.contains("/"), !sampleName.contains("\0"),
                   sampleName != ".", sampleName != ".." else {
-                throw bad("sample_name '\(sampleName.prefix(40))' must be a file-name prefix of 1 to \(Limits.nameLength) characters without '/'")
+                throw bad("sample_name", "sample_name '\(sampleName.prefix(40))' must be a file-name prefix of 1 to \(Limits.nameLength) characters without '/'")
             }
         }
         for (name, count) in [("reference_path", referencePaths.count), ("mask_strategy", maskStrategies.count)] where count != 0 && count != prompts.count {
-            throw bad("\(name) has \(count) entries for \(prompts.count) prompt(s): give one per prompt")
+            throw bad(name, "\(name) has \(count) entries for \(prompts.count) prompt(s): give one per prompt")
         }
-        for strategy in maskStrategies { try strategy.validate() }
+        for strategy in maskStrategies {
+            do { try strategy.validate() } catch { throw bad("mask_strategy", "\(error)") }
+        }
     }
 }

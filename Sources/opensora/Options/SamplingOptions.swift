@@ -39,31 +39,39 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Camera motion appended to the prompt.")
     var cameraMotion: CameraMotion?
 
+    /// These flags as the shared settings (the server's JSON becomes the same type).
+    func settings() throws -> GenerationSettings {
+        var s = GenerationSettings()
+        s.resolution = resolution
+        s.aspectRatio = aspectRatio
+        s.numFrames = numFrames
+        s.fps = fps
+        s.saveFPS = saveFps
+        s.seed = seed
+        s.steps = numSamplingSteps
+        s.cfgScale = cfgScale
+        if let aes {
+            if aes.lowercased() == "none" {
+                s.aesthetic = .omitted
+            } else {
+                guard let v = Double(aes) else { throw ValidationError("--aes '\(aes)' must be a number or 'none'") }
+                s.aesthetic = .score(v)
+            }
+        }
+        s.motion = flow
+        s.cameraMotion = cameraMotion
+        return s
+    }
+
     /// The frame count asked for, else the model's, else the reference's 51.
-    func frames(_ defaults: GenerationDefaults?) -> Int { numFrames ?? defaults?.numFrames ?? 51 }
+    func frames(_ defaults: GenerationDefaults?) -> Int {
+        var s = GenerationSettings()
+        s.numFrames = numFrames
+        return s.frames(defaults)
+    }
 
     /// Writes these settings into `request`, each unset one from `defaults`, then the reference's.
     func apply(to request: inout GenerationRequest, defaults: GenerationDefaults? = nil) throws {
-        let d = defaults ?? GenerationDefaults()
-        request.size = try ResolutionTable.imageSize(resolution ?? d.resolution ?? Resolution(rawValue: "240p")!,
-                                                     aspectRatio ?? d.aspectRatio ?? AspectRatio(rawValue: "9:16")!)
-        request.numFrames = frames(defaults)
-        request.fps = fps ?? d.fps ?? 24
-        request.saveFPS = saveFps ?? request.fps
-        request.seed = seed
-        request.steps = numSamplingSteps ?? d.numSamplingSteps ?? 30
-        request.guidanceScale = cfgScale ?? d.cfgScale ?? 7
-        if let aes {
-            if aes.lowercased() == "none" {
-                request.aesthetic = nil
-            } else {
-                guard let v = Double(aes) else { throw ValidationError("--aes '\(aes)' must be a number or 'none'") }
-                request.aesthetic = v
-            }
-        } else {
-            request.aesthetic = d.aesNone == true ? nil : (d.aes ?? 6.5)
-        }
-        request.motion = flow
-        request.cameraMotion = cameraMotion
+        try settings().apply(to: &request, defaults: defaults)
     }
 }

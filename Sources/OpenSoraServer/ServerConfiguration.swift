@@ -1,0 +1,17 @@
+/// How `opensora serve` listens and how much it accepts.
+public struct ServerConfiguration: Sendable {
+    /// Loopback by default: reaching the server from other machines is an explicit choice.
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port = 8000
+    /// Holds `jobs.sqlite` and `videos/`.
+    public var dataDirectory: String
+    /// Queued jobs beyond which a submission is answered 429.
+    public var queueCapacity = 32
+    public var retryAfterSeconds = 30
+    /// The largest JSON body accepted.
+    public var maxBodyBytes = 64 * 1024
+    public static let pageLimits = 1...100
+
+    public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+}

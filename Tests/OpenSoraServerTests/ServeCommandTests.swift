@@ -1,0 +1,118 @@
+import Foundation
+import OpenSora
+import XCTest
+
+/// `opensora serve` as a user runs it: the real binary on loopback, driven with curl, killed with SIGKILL mid-job.
+final class ServeCommandTests: XCTestCase {
+    /// The executable beside the test bundle (both are products of the same build).
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opensora")
+
+    /// A running `opensora serve`, its log in a file, and the port it reported.
+    struct Served {
+        let process: Process
+        let port: Int
+    }
+
+    func serve(_ data: String, log: String) throws -> Served {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw XCTSkip("opensora is not built at \(Self.binary.path): run `swift build --build-tests` first")
+        }
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = ["serve", "--port", "0", "--data-dir", data]
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, p.isRunning {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on http://127.0.0.1:") }),
+               let port = line.split(separator: ":").last.flatMap({ Int($0.prefix(while: \.isNumber)) }) {
+                return Served(process: p, port: port)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        p.terminate()
+        throw OpenSoraError.invalidInput("serve did not report its port: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// curl's output (body, then the status code on the last line).
+    func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-s", "-w", "\n%{http_code}"] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    func object(_ body: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    func submit(_ port: Int, _ body: String) throws -> String {
+        let r = try curl(["-X", "POST", "http://127.0.0.1:\(port)/v1/videos", "-H", "Content-Type: application/json", "-d", body])
+        XCTAssertEqual(r.status, 202, r.body)
+        return object(r.body)["id"] as? String ?? ""
+    }
+
+    func job(_ port: Int, _ id: String) throws -> [String: Any] { object(try curl(["http://127.0.0.1:\(port)/v1/videos/\(id)"]).body) }
+
+    func testAKill9MidJobLosesNoJobAndRunsNoneTwice() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else { return XCTFail("needs /usr/bin/curl (scripts/bootstrap.sh installs it)") }
+        let data = try temporaryDataDirectory()
+        let first = try serve((data as NSString).appendingPathComponent("state"), log: (data as NSString).appendingPathComponent("first.log"))
+        defer { if first.process.isRunning { kill(first.process.processIdentifier, SIGKILL) } }
+        XCTAssertEqual(try curl(["http://127.0.0.1:\(first.port)/healthz"]).status, 200)
+        let long = try submit(first.port, longRequest)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try job(first.port, long)["step"] as? Int ?? 0) < 1 { Thread.sleep(forTimeInterval: 0.05) }
+        let short = try submit(first.port, smallRequest(steps: 1))
+        XCTAssertEqual(try job(first.port, long)["state"] as? String, "running")
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        XCTAssertEqual(first.process.terminationReason, .uncaughtSignal)
+
+        let second = try serve((data as NSString).appendingPathComponent("state"), log: (data as NSString).appendingPathComponent("second.log"))
+        defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
+        let crashed = try job(second.port, long)
+        XCTAssertEqual(crashed["state"] as? String, "failed")
+        XCTAssertTrue((crashed["error"] as? String ?? "").contains("interrupted at step"), "\(crashed)")
+        var after = try job(second.port, short)
+        let until = Date().addingTimeInterval(60)
+        while Date() < until, after["state"] as? String != "succeeded", after["state"] as? String != "failed" {
+            Thread.sleep(forTimeInterval: 0.1)
+            after = try job(second.port, short)
+        }
+        XCTAssertEqual(after["state"] as? String, "succeeded", "\(after)")
+        let video = try curl(["-o", "/dev/null", "-r", "0-99", "http://127.0.0.1:\(second.port)/v1/videos/\(short)/content"])
+        XCTAssertEqual(video.status, 206)
+        // SIGTERM is a clean stop.
+        second.process.terminate()
+        second.process.waitUntilExit()
+        XCTAssertEqual(second.process.terminationStatus, 0)
+    }
+
+    func testBadFlagsAreOneLineErrors() throws {
+        let data = try temporaryDataDirectory()
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else { throw XCTSkip("opensora is not built") }
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = ["serve", "--port", "70000", "--data-dir", data]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertNotEqual(p.terminationStatus, 0)
+        XCTAssertTrue(text.contains("--port 70000 is out of range; accepted: 0...65535"), text)
+    }
+}
