@@ -52,11 +52,11 @@ mapfile -t s1_args < <(sets "$VAE_SET"; resume_flag "$OUT/vae-temporal"; steps_f
     "${s1_args[@]}"
 vae_step=$(newest "$OUT/vae-temporal")
 
-say "VAE export (latent shift/scale measured on the training clips)"
-"$BIN" train export vae "$OUT/vae-temporal" --data "$DATA/train/shapes.csv" --out "$OUT/vae-temporal-export"
-
-# The cached features belong to one VAE: re-extracted when the VAE changed.
+# The cached features belong to one VAE: exported (latent shift/scale measured on the training clips) and
+# re-extracted only when the VAE changed.
 if [ "$(cat "$OUT/features/vae-step" 2>/dev/null || true)" != "$vae_step" ]; then
+    say "VAE export (latent shift/scale measured on the training clips)"
+    "$BIN" train export vae "$OUT/vae-temporal" --data "$DATA/train/shapes.csv" --out "$OUT/vae-temporal-export"
     say "features: VAE latents and T5 features of the training clips"
     rm -rf "$OUT/features"
     mapfile -t extract_args < <(sets "$EXTRACT_SET")
