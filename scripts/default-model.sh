@@ -50,17 +50,23 @@ say "VAE stage 1 (the temporal VAE on the frozen 2-D VAE): train-vae $RECIPE/vae
 mapfile -t s1_args < <(sets "$VAE_SET"; resume_flag "$OUT/vae-temporal"; steps_flag)
 "$BIN" train-vae "$RECIPE/vae_temporal.yaml" --data-path "$DATA/train/shapes.csv" --ckpt-path "$OUT/vae-2d" --experiment "$OUT/vae-temporal" \
     "${s1_args[@]}"
-vae_step=$(newest "$OUT/vae-temporal")
+
+# Stage 1 alone leaves latent frames whose statistics drift with their position; STDiT3 has no absolute time position.
+say "VAE stage 1b (keyframe identity: each latent frame held to the 2-D latent it ends on): train-vae $RECIPE/vae_keyframes.yaml"
+mapfile -t s1b_args < <(sets "$VAE_SET"; resume_flag "$OUT/vae-keyframes"; steps_flag)
+"$BIN" train-vae "$RECIPE/vae_keyframes.yaml" --data-path "$DATA/train/shapes.csv" --ckpt-path "$OUT/vae-temporal" \
+    --experiment "$OUT/vae-keyframes" "${s1b_args[@]}"
+vae_step="keyframes-$(newest "$OUT/vae-keyframes")"
 
 # The cached features belong to one VAE: exported (latent shift/scale measured on the training clips) and
 # re-extracted only when the VAE changed.
 if [ "$(cat "$OUT/features/vae-step" 2>/dev/null || true)" != "$vae_step" ]; then
     say "VAE export (latent shift/scale measured on the training clips)"
-    "$BIN" train export vae "$OUT/vae-temporal" --data "$DATA/train/shapes.csv" --out "$OUT/vae-temporal-export"
+    "$BIN" train export vae "$OUT/vae-keyframes" --data "$DATA/train/shapes.csv" --out "$OUT/vae-keyframes-export"
     say "features: VAE latents and T5 features of the training clips"
     rm -rf "$OUT/features"
     mapfile -t extract_args < <(sets "$EXTRACT_SET")
-    "$BIN" train extract "$RECIPE/extract.yaml" --data-path "$DATA/train/shapes.csv" --set "vae.from_pretrained=$OUT/vae-temporal-export" \
+    "$BIN" train extract "$RECIPE/extract.yaml" --data-path "$DATA/train/shapes.csv" --set "vae.from_pretrained=$OUT/vae-keyframes-export" \
         --set "text_encoder.from_pretrained=$MODEL/t5" --out "$OUT/features" "${extract_args[@]}" >/dev/null
     echo "$vae_step" > "$OUT/features/vae-step"
     rm -rf "$OUT/stdit" "$OUT/vae-decoder"  # trained on, or for, other latents: they do not continue
@@ -70,14 +76,14 @@ fi
 # side: each keeps about one core busy.
 say "VAE stage 2 (both decoders on pixels, encoders frozen) beside STDiT3: train-vae $RECIPE/vae_decoder.yaml, train $RECIPE/stdit.yaml"
 mapfile -t decoder_args < <(sets "$VAE_SET"; resume_flag "$OUT/vae-decoder"; steps_flag)
-"$BIN" train-vae "$RECIPE/vae_decoder.yaml" --data-path "$DATA/train/shapes.csv" --ckpt-path "$OUT/vae-temporal" --experiment "$OUT/vae-decoder" \
+"$BIN" train-vae "$RECIPE/vae_decoder.yaml" --data-path "$DATA/train/shapes.csv" --ckpt-path "$OUT/vae-keyframes" --experiment "$OUT/vae-decoder" \
     "${decoder_args[@]}" > "$OUT/vae-decoder.log" 2>&1 &
 decoder=$!
 mapfile -t stdit_args < <(sets "$STDIT_SET"; resume_flag "$OUT/stdit"; [ -n "$STDIT_STEPS" ] && printf -- '--set\nmax_steps=%s\n' "$STDIT_STEPS")
 "$BIN" train "$RECIPE/stdit.yaml" --data-path "$OUT/features" --experiment "$OUT/stdit" "${stdit_args[@]}"
 if ! wait "$decoder"; then tail -5 "$OUT/vae-decoder.log" >&2; echo "VAE stage 2 failed (log: $OUT/vae-decoder.log)" >&2; exit 1; fi
 
-say "VAE export: stage 2's decoders with stage 1's encoders, so the same latent statistics"
+say "VAE export: stage 2's decoders with stage 1b's encoders, so the same latent statistics"
 "$BIN" train export vae "$OUT/vae-decoder" --data "$DATA/train/shapes.csv" --out "$MODEL/vae"
 
 say "STDiT3 export (EMA weights) with its generation defaults"

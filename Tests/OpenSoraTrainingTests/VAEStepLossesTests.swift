@@ -44,4 +44,33 @@ final class VAEStepLossesTests: XCTestCase {
         both.useZRecLoss = true
         XCTAssertEqual(try both.stepLosses(video, out, loss: loss).total.item(), 192 + 8 + 2e-6, accuracy: 1e-4)
     }
+
+    func testEachLatentFrameEndsOnTheLastFrameItCovers() throws {
+        let vae = try VideoVAE(.tiny, key: RandomKey(seed: 3))
+        // Three zero frames go in front of 17 (spec/vae.md §4.1), none in front of 16.
+        XCTAssertEqual(vae.keyframes(17), [0, 4, 8, 12, 16])
+        XCTAssertEqual(vae.keyframes(16), [3, 7, 11, 15])
+        XCTAssertEqual(vae.keyframes(1), [0])
+        XCTAssertEqual(vae.keyframes(6), [1, 5])
+    }
+
+    func testTheKeyframeLossComparesEachLatentFrameWithTheFrameItEndsOn() throws {
+        // x_z holds its frame index, z holds 0, 4, 8 exactly except for latent frame 1 (5 instead of 4): only that one
+        // frame's 4 channels differ, by 1 each, so the per-frame L1 sum is 4 / 3 frames.
+        let x = Tensor.zeros([1, 3, 9, 8, 8])
+        let moments = Tensor.concatenate([Tensor.ones([1, 4, 1, 1, 1]), Tensor.zeros([1, 4, 1, 1, 1])], axis: 1)
+        let frameIndex = Tensor((0..<9).map(Float.init)).reshaped([1, 1, 9, 1, 1]) * Tensor.ones([1, 4, 9, 1, 1])
+        let z = Tensor([0, 5, 8].map { Float($0) }).reshaped([1, 1, 3, 1, 1]) * Tensor.ones([1, 4, 3, 1, 1])
+        var out = VideoVAETrainingOutput(reconstruction: Tensor.zeros([1, 3, 9, 8, 8]), latentReconstruction: frameIndex, z: z,
+                                         posterior: DiagonalGaussian(moments: moments, axis: 1), spatialLatents: frameIndex)
+        out.keyframes = [0, 4, 8]
+        var stage = VAETrainingStage.stage1
+        XCTAssertNil(try stage.stepLosses(x, out, loss: loss).keyframeIdentity)
+        stage.useKeyframeIdentityLoss = true
+        let s = try stage.stepLosses(x, out, loss: loss)
+        XCTAssertEqual(try XCTUnwrap(s.keyframeIdentity).item(), 4.0 / 3, accuracy: 1e-5)
+        XCTAssertEqual(try s.total.item(), 4.0 / 3, accuracy: 1e-5)  // x_z_rec = x_z: no z reconstruction loss
+        XCTAssertNil(s.imageIdentity)
+        XCTAssertNotNil(s.named["keyframe_identity_loss"])
+    }
 }

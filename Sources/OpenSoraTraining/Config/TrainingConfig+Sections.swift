@@ -173,6 +173,9 @@ extension TrainingConfig {
         public var useRealRecLoss = false
         public var useZRecLoss = false
         public var useImageIdentityLoss = false
+        /// Added: the identity term on videos too — each temporal latent frame against the spatial latent of the last
+        /// frame it covers — so latent frames keep one meaning whatever their position (docs/default-model.md).
+        public var useKeyframeIdentityLoss = false
         /// Added: the LPIPS weights, `[head]` or `[head, vgg16]` (taming's vgg.pth or a whole LPIPS state_dict, then
         /// torchvision's vgg16 when the trunk is not in it); nil leaves the perceptual term off.
         public var lpipsWeights: [String]?
@@ -194,6 +197,7 @@ extension TrainingConfig {
             case perceptualLossWeight = "perceptual_loss_weight", klLossWeight = "kl_loss_weight", logvarInit = "logvar_init"
             case mixedStrategy = "mixed_strategy", mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss"
             case useZRecLoss = "use_z_rec_loss", useImageIdentityLoss = "use_image_identity_loss", lpipsWeights = "lpips_weights"
+            case useKeyframeIdentityLoss = "use_keyframe_identity_loss"
             case pixelLoss = "pixel_loss"
             case discriminatorFactor = "discriminator_factor", discriminatorStart = "discriminator_start", generatorFactor = "generator_factor"
             case generatorLossType = "generator_loss_type", discriminatorLossType = "discriminator_loss_type"

@@ -13,6 +13,8 @@ public struct VAEStepLosses {
     public let zNLL: Tensor
     /// `image_identity_loss`: only on single-frame batches with the flag on (nil otherwise).
     public let imageIdentity: Tensor?
+    /// `keyframe_identity_loss` (added): on multi-frame batches with `use_keyframe_identity_loss` (nil otherwise).
+    public var keyframeIdentity: Tensor? = nil
     /// `adversarial_loss`: the generator's weighted GAN term, with a discriminator (nil otherwise).
     public var adversarial: Tensor? = nil
 
@@ -20,6 +22,7 @@ public struct VAEStepLosses {
     public var named: [String: Tensor] {
         var terms = ["nll_loss": nll, "kl_loss": kl, "z_nll_loss": zNLL]
         if let imageIdentity { terms["image_identity_loss"] = imageIdentity }
+        if let keyframeIdentity { terms["keyframe_identity_loss"] = keyframeIdentity }
         if let adversarial { terms["adversarial_loss"] = adversarial }
         return terms
     }
@@ -34,14 +37,22 @@ extension VAETrainingStage {
         var total = Tensor(Float(0))
         if useRealRecLoss { total = total + real.weightedNLL + real.weightedKL }
         if useZRecLoss { total = total + latent.weightedNLL }
-        var identity: Tensor?
-        if useImageIdentityLoss && x.dim(2) == 1 {
+        var identity: Tensor?, keyframeIdentity: Tensor?
+        let single = x.dim(2) == 1
+        if (useImageIdentityLoss || useKeyframeIdentityLoss) && single {
             // x_z against z: for one frame the temporal latent should equal the spatial one.
             let terms = try loss(output.spatialLatents, output.z, posterior: output.posterior, noPerceptual: true)
             total = total + terms.weightedNLL
             identity = terms.weightedNLL
+        } else if useKeyframeIdentityLoss {
+            let targets = output.spatialLatents.take(Tensor(int32: output.keyframes.map { Int32($0) }), axis: 2)
+            let terms = try loss(targets, output.z, posterior: output.posterior, noPerceptual: true)
+            total = total + terms.weightedNLL
+            keyframeIdentity = terms.weightedNLL
         }
-        return VAEStepLosses(total: total, nll: real.weightedNLL, kl: real.weightedKL, zNLL: latent.weightedNLL,
-                             imageIdentity: identity)
+        var losses = VAEStepLosses(total: total, nll: real.weightedNLL, kl: real.weightedKL, zNLL: latent.weightedNLL,
+                                   imageIdentity: identity)
+        losses.keyframeIdentity = keyframeIdentity
+        return losses
     }
 }

@@ -23,6 +23,9 @@ public struct VAETrainingStage: ModelConfig {
     public var useZRecLoss = false
     /// Adds, for single-frame batches only, the NLL between the spatial latent and the temporal latent.
     public var useImageIdentityLoss = false
+    /// Added (`use_keyframe_identity_loss`): for every batch, the NLL between each temporal latent frame and the
+    /// spatial latent of the last frame it covers (`VideoVAE.keyframes`); on one frame it is the identity loss.
+    public var useKeyframeIdentityLoss = false
     public var perceptualLossWeight: Float = 0.1
     public var klLossWeight: Float = 1e-6
     public var logvarInit: Float = 0
@@ -31,7 +34,8 @@ public struct VAETrainingStage: ModelConfig {
     enum CodingKeys: String, CodingKey {
         case numFrames = "num_frames", freezeSpatialVAE = "freeze_vae_2d", freezeEncoders = "freeze_encoder", spatialOnly = "vae_2d_only", mixedStrategy = "mixed_strategy"
         case mixedImageRatio = "mixed_image_ratio", useRealRecLoss = "use_real_rec_loss", useZRecLoss = "use_z_rec_loss"
-        case useImageIdentityLoss = "use_image_identity_loss", perceptualLossWeight = "perceptual_loss_weight"
+        case useImageIdentityLoss = "use_image_identity_loss", useKeyframeIdentityLoss = "use_keyframe_identity_loss"
+        case perceptualLossWeight = "perceptual_loss_weight"
         case klLossWeight = "kl_loss_weight", logvarInit = "logvar_init", pixelLoss = "pixel_loss"
     }
 

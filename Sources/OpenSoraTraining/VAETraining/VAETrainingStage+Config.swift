@@ -15,18 +15,20 @@ extension VAETrainingStage {
         useRealRecLoss = loss.useRealRecLoss
         useZRecLoss = loss.useZRecLoss
         useImageIdentityLoss = loss.useImageIdentityLoss
+        useKeyframeIdentityLoss = loss.useKeyframeIdentityLoss
         perceptualLossWeight = Float(loss.perceptualLossWeight)
         klLossWeight = Float(loss.klLossWeight)
         logvarInit = Float(loss.logvarInit)
         pixelLoss = loss.pixelLoss
-        if spatialOnly, freezeSpatialVAE || useZRecLoss || useImageIdentityLoss || !useRealRecLoss {
+        if spatialOnly, freezeSpatialVAE || useZRecLoss || useImageIdentityLoss || useKeyframeIdentityLoss || !useRealRecLoss {
             throw ConfigError.invalidValue(path: "model.vae_2d_only", value: "true",
-                                           accepted: "with use_real_rec_loss true, and freeze_vae_2d, use_z_rec_loss, use_image_identity_loss "
-                                               + "false (the temporal VAE is bypassed: there is only the 2-D VAE to train, on pixels)")
+                                           accepted: "with use_real_rec_loss true, and freeze_vae_2d, use_z_rec_loss, use_image_identity_loss, "
+                                               + "use_keyframe_identity_loss false (the temporal VAE is bypassed: there is only the 2-D VAE to train, on pixels)")
         }
-        guard useRealRecLoss || useZRecLoss || useImageIdentityLoss else {
+        guard useRealRecLoss || useZRecLoss || useImageIdentityLoss || useKeyframeIdentityLoss else {
             throw ConfigError.invalidValue(path: "vae_loss", value: "no loss term",
-                                           accepted: "at least one of use_real_rec_loss, use_z_rec_loss, use_image_identity_loss true")
+                                           accepted: "at least one of use_real_rec_loss, use_z_rec_loss, use_image_identity_loss, "
+                                               + "use_keyframe_identity_loss true")
         }
     }
 }

@@ -17,6 +17,8 @@ public struct VideoVAETrainingOutput {
     public let posterior: DiagonalGaussian
     /// x_z: the spatial posterior's sample × 0.18215, [B, 4, T, h, w].
     public let spatialLatents: Tensor
+    /// For each frame of z, the frame of `spatialLatents` it ends on (`VideoVAE.keyframes`).
+    public var keyframes: [Int] = []
 
     public init(reconstruction: Tensor, latentReconstruction: Tensor, z: Tensor, posterior: DiagonalGaussian, spatialLatents: Tensor) {
         self.reconstruction = reconstruction
@@ -70,8 +72,10 @@ extension VideoVAE {
         guard let last else { throw OpenSoraError.invalidInput("video VAE: no frames to encode") }
         let z = Tensor.concatenate(samples, axis: 2)
         let (reconstruction, latentReconstruction) = try trainingDecode(z, numFrames: frames)
-        return VideoVAETrainingOutput(reconstruction: reconstruction, latentReconstruction: latentReconstruction, z: z,
-                                      posterior: last, spatialLatents: xz)
+        var output = VideoVAETrainingOutput(reconstruction: reconstruction, latentReconstruction: latentReconstruction, z: z,
+                                            posterior: last, spatialLatents: xz)
+        output.keyframes = keyframes(frames)
+        return output
     }
 
     /// The cal_loss decode: z is used as is (no shift/scale), each latent chunk of a micro_frame_size

@@ -111,6 +111,15 @@ public final class VideoVAE: Module {
         return stride(from: 0, to: frames, by: clip).map { $0..<min($0 + clip, frames) }
     }
 
+    /// For each latent frame, the last real frame it covers (front padding puts it at 4t + 3 − pad in its clip): a
+    /// clip of 17 maps to frames 0, 4, 8, 12, 16, a single image to frame 0.
+    public func keyframes(_ frames: Int) -> [Int] {
+        clips(frames).flatMap { clip -> [Int] in
+            let pad = temporal.frontPadding(clip.count), f = config.temporal.timeDownsampleFactor
+            return (0..<config.temporal.latentFrames(clip.count)).map { clip.lowerBound + f * $0 + f - 1 - pad }
+        }
+    }
+
     func validatePixels(_ x: Tensor) throws {
         try x.checked()
         let f = config.spatial.downsampleFactor
