@@ -50,9 +50,7 @@ extension VAETrainingStage {
             total = total + terms.weightedNLL
             keyframeIdentity = terms.weightedNLL
         }
-        var losses = VAEStepLosses(total: total, nll: real.weightedNLL, kl: real.weightedKL, zNLL: latent.weightedNLL,
-                                   imageIdentity: identity)
-        losses.keyframeIdentity = keyframeIdentity
-        return losses
+        return VAEStepLosses(total: total, nll: real.weightedNLL, kl: real.weightedKL, zNLL: latent.weightedNLL,
+                             imageIdentity: identity, keyframeIdentity: keyframeIdentity)
     }
 }
