@@ -14,12 +14,15 @@ public struct GenerationDefaults: Codable, Equatable, Sendable {
     public var aesNone: Bool?
     public var numSamplingSteps: Int?
     public var cfgScale: Float?
+    /// The reference inference config's `scheduler.use_timestep_transform`: false for a model trained without the
+    /// resolution shift (a 64² model's shift, 0.28, leaves 3 of 30 steps above t = 700, where layout is decided).
+    public var useTimestepTransform: Bool?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case resolution, aspectRatio = "aspect_ratio", numFrames = "num_frames", fps, aes, aesNone = "aes_none"
-        case numSamplingSteps = "num_sampling_steps", cfgScale = "cfg_scale"
+        case numSamplingSteps = "num_sampling_steps", cfgScale = "cfg_scale", useTimestepTransform = "use_timestep_transform"
     }
 
     public static let fileName = "generation_config.json"

@@ -170,7 +170,8 @@ public final class GenerationEngine {
         let info = ConditioningInfo(batch: b, size: request.size, numFrames: request.numFrames, fps: request.fps)
         let guided = ClassifierFreeGuidance(model: denoiser, caption: texts.y, captionMask: texts.mask, fps: Tensor(info.fps),
                                             height: Double(info.height[0]), width: Double(info.width[0]))
-        let sampler = RectifiedFlowSampler(stepCount: request.steps, guidanceScale: request.guidanceScale)
+        let sampler = RectifiedFlowSampler(stepCount: request.steps, guidanceScale: request.guidanceScale,
+                                           useTimestepTransform: request.timestepTransform)
         let noiseKey = keys[1]
         let latents = try sampler.sample(
             z: z, geometry: info.geometry, mask: Tensor(doubles: masks.flatMap { $0 }, shape: [b, latent.frames]),

@@ -14,6 +14,8 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
     public var seed: UInt64 = 42
     public var steps = 30
     public var guidanceScale: Float = 7
+    /// The sampler's resolution/length shift of timesteps (the reference's `use_timestep_transform`, on by default).
+    public var timestepTransform = true
     public var aesthetic: Double? = 6.5
     public var motion: Double? = nil
     public var cameraMotion: CameraMotion? = nil
@@ -54,6 +56,7 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
         try take(.seed, &r.seed)
         try take(.steps, &r.steps)
         try take(.guidanceScale, &r.guidanceScale)
+        try take(.timestepTransform, &r.timestepTransform)
         try takeOptional(.aesthetic, &r.aesthetic)
         try takeOptional(.motion, &r.motion)
         try takeOptional(.cameraMotion, &r.cameraMotion)

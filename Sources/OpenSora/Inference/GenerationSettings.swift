@@ -52,6 +52,7 @@ public struct GenerationSettings: Equatable, Sendable {
         request.seed = seed
         request.steps = steps ?? d.numSamplingSteps ?? 30
         request.guidanceScale = cfgScale ?? d.cfgScale ?? 7
+        request.timestepTransform = d.useTimestepTransform ?? true
         switch aesthetic {
         case .omitted: request.aesthetic = nil
         case .score(let v): request.aesthetic = v

@@ -56,6 +56,21 @@ final class GenerationRequestTests: XCTestCase {
         XCTAssertEqual(again, full)
     }
 
+    /// A model's `generation_config.json` can turn the sampler's timestep shift off (a model trained without it);
+    /// absent, the reference's shift stays on.
+    func testTheModelsDefaultsDecideTheTimestepTransform() throws {
+        let off = try JSONDecoder().decode(GenerationDefaults.self, from: Data(#"{"num_frames": 17, "use_timestep_transform": false}"#.utf8))
+        var request = base()
+        try GenerationSettings().apply(to: &request, defaults: off)
+        XCTAssertFalse(request.timestepTransform)
+        XCTAssertEqual(request.numFrames, 17)
+        try GenerationSettings().apply(to: &request, defaults: GenerationDefaults())
+        XCTAssertTrue(request.timestepTransform)
+        XCTAssertThrowsError(try JSONDecoder().decode(GenerationDefaults.self, from: Data(#"{"use_timestep_transform": "no"}"#.utf8)))
+        let sidecar = try JSONDecoder().decode(GenerationRequest.self, from: Data(#"{"prompts": ["a"], "timestepTransform": false}"#.utf8))
+        XCTAssertFalse(sidecar.timestepTransform)
+    }
+
     /// Random JSON of every shape: decoding, validation, memory planning, prompt preparation and mask
     /// planning either succeed or throw; none traps (a trap would kill the test process).
     func testRandomJSONNeverTraps() throws {
