@@ -23,6 +23,9 @@ public struct DiffusionModels {
         (vae, textEncoder) = (encoders.vae, encoders.textEncoder)
         let stdit = try Self.denoiserConfig(config, vae: vae, textEncoder: textEncoder)
         let denoiser = try STDiT3(stdit, key: keys[0])
+        // The reference's constructor ends in initialize_weights (stdit3.py:294): Xavier linears, zero biases, temporal
+        // blocks as identity; weights loaded below replace it, the ones a partial checkpoint lacks keep it.
+        denoiser.initializeWeights(key: keys[0].child(1))
         if let path = config.model.fromPretrained {
             let report = try denoiser.loadWeights(from: try PretrainedDenoiserWeights.load(path, for: denoiser),
                                                   strict: requireEveryWeight)

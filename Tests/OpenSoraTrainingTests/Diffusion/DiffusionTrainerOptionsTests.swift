@@ -19,10 +19,29 @@ final class DiffusionTrainerOptionsTests: XCTestCase {
         XCTAssertFalse(temporal.optimizer.trainablePaths.isEmpty)
         XCTAssertTrue(temporal.optimizer.trainablePaths.allSatisfy { $0.hasPrefix("temporal_blocks.") }, "\(temporal.optimizer.trainablePaths)")
         let before = try temporal.models.denoiser.stateDict()["spatial_blocks.0.attn.qkv.weight"]!.toArray() as [Float]
-        let beforeTemporal = try temporal.models.denoiser.stateDict()["temporal_blocks.0.attn.qkv.weight"]!.toArray() as [Float]
+        // The attention's output projection: it starts at zero (identity blocks), so it is the first to move.
+        let beforeTemporal = try temporal.models.denoiser.stateDict()["temporal_blocks.0.attn.proj.weight"]!.toArray() as [Float]
         _ = try TrainingLoop(task: temporal, options: .init(experiment: run.experiment("t"))).run()
         XCTAssertEqual(try temporal.models.denoiser.stateDict()["spatial_blocks.0.attn.qkv.weight"]!.toArray() as [Float], before)
-        XCTAssertNotEqual(try temporal.models.denoiser.stateDict()["temporal_blocks.0.attn.qkv.weight"]!.toArray() as [Float], beforeTemporal)
+        XCTAssertNotEqual(try temporal.models.denoiser.stateDict()["temporal_blocks.0.attn.proj.weight"]!.toArray() as [Float], beforeTemporal)
+    }
+
+    /// A run from scratch starts from the reference's `initialize_weights`, not the constructors' draws: every temporal
+    /// block an identity (attention, cross-attention and MLP outputs zero), every linear bias zero.
+    func testAFromScratchRunStartsFromTheReferenceInitialisation() throws {
+        let run = try TinyDiffusionRun(images: 1)
+        let weights = try DiffusionModels(config: try run.config()).denoiser.stateDict()
+        func maxAbs(_ name: String) throws -> Float { try XCTUnwrap(weights[name], name).abs().max().item() }
+        for name in ["temporal_blocks.0.attn.proj.weight", "temporal_blocks.0.cross_attn.proj.weight", "temporal_blocks.0.mlp.fc2.weight",
+                     "spatial_blocks.0.attn.qkv.bias", "spatial_blocks.0.cross_attn.proj.bias", "y_embedder.y_proj.fc1.bias",
+                     "fps_embedder.mlp.2.weight"] {
+            XCTAssertEqual(try maxAbs(name), 0, name)
+        }
+        // Xavier-uniform bound √(6 / (fan_in + fan_out)) on a spatial projection, which stays non-zero.
+        let proj = try XCTUnwrap(weights["spatial_blocks.0.attn.proj.weight"])
+        let bound = (6 / Float(proj.dim(0) + proj.dim(1))).squareRoot()
+        XCTAssertLessThanOrEqual(try maxAbs("spatial_blocks.0.attn.proj.weight"), bound)
+        XCTAssertGreaterThan(try maxAbs("spatial_blocks.0.attn.proj.weight"), 0.9 * bound)
     }
 
     /// bf16 parameters: the model computes in bfloat16 while the masters, moments and checkpoint stay float32.
