@@ -7,11 +7,14 @@ public struct RectifiedFlowSampler: Sendable {
     public var stepCount: Int
     public var guidanceScale: Float
     public var useTimestepTransform: Bool
+    /// The transform's scale: 1 in the reference's sampler; a model trained with `transform_scale` samples with it.
+    public var transformScale: Float
 
-    public init(stepCount: Int = 30, guidanceScale: Float = 7, useTimestepTransform: Bool = true) {
+    public init(stepCount: Int = 30, guidanceScale: Float = 7, useTimestepTransform: Bool = true, transformScale: Float = 1) {
         self.stepCount = stepCount
         self.guidanceScale = guidanceScale
         self.useTimestepTransform = useTimestepTransform
+        self.transformScale = transformScale
     }
 
     /// What the timestep transform reads: the batch's pixel size and frame count, one value per sample.
@@ -47,7 +50,8 @@ public struct RectifiedFlowSampler: Sendable {
             let t = Float((1.0 - Double(i) / Double(stepCount)) * 1000)
             let row = Array(repeating: t, count: batch)
             return useTimestepTransform
-                ? TimestepTransform.apply(row, height: geometry.height, width: geometry.width, numFrames: geometry.numFrames)
+                ? TimestepTransform.apply(row, height: geometry.height, width: geometry.width, numFrames: geometry.numFrames,
+                                          scale: transformScale)
                 : row
         }
     }

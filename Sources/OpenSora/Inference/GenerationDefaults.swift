@@ -17,12 +17,16 @@ public struct GenerationDefaults: Codable, Equatable, Sendable {
     /// The reference inference config's `scheduler.use_timestep_transform`: false for a model trained without the
     /// resolution shift (a 64² model's shift, 0.28, leaves 3 of 30 steps above t = 700, where layout is decided).
     public var useTimestepTransform: Bool?
+    /// Added: the transform's `scale` (the training scheduler's `transform_scale`; the reference's sampler always uses 1),
+    /// so a model trained with a scaled shift samples on the same timesteps.
+    public var transformScale: Float?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case resolution, aspectRatio = "aspect_ratio", numFrames = "num_frames", fps, aes, aesNone = "aes_none"
         case numSamplingSteps = "num_sampling_steps", cfgScale = "cfg_scale", useTimestepTransform = "use_timestep_transform"
+        case transformScale = "transform_scale"
     }
 
     public static let fileName = "generation_config.json"

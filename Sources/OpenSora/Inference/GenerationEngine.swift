@@ -171,7 +171,7 @@ public final class GenerationEngine {
         let guided = ClassifierFreeGuidance(model: denoiser, caption: texts.y, captionMask: texts.mask, fps: Tensor(info.fps),
                                             height: Double(info.height[0]), width: Double(info.width[0]))
         let sampler = RectifiedFlowSampler(stepCount: request.steps, guidanceScale: request.guidanceScale,
-                                           useTimestepTransform: request.timestepTransform)
+                                           useTimestepTransform: request.timestepTransform, transformScale: request.transformScale)
         let noiseKey = keys[1]
         let latents = try sampler.sample(
             z: z, geometry: info.geometry, mask: Tensor(doubles: masks.flatMap { $0 }, shape: [b, latent.frames]),

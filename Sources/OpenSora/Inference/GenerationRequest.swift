@@ -16,6 +16,8 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
     public var guidanceScale: Float = 7
     /// The sampler's resolution/length shift of timesteps (the reference's `use_timestep_transform`, on by default).
     public var timestepTransform = true
+    /// The transform's scale (1 in the reference's sampler).
+    public var transformScale: Float = 1
     public var aesthetic: Double? = 6.5
     public var motion: Double? = nil
     public var cameraMotion: CameraMotion? = nil
@@ -57,6 +59,7 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
         try take(.steps, &r.steps)
         try take(.guidanceScale, &r.guidanceScale)
         try take(.timestepTransform, &r.timestepTransform)
+        try take(.transformScale, &r.transformScale)
         try takeOptional(.aesthetic, &r.aesthetic)
         try takeOptional(.motion, &r.motion)
         try takeOptional(.cameraMotion, &r.cameraMotion)
@@ -118,6 +121,9 @@ public struct GenerationRequest: Codable, Equatable, Sendable {
         try within("num_sampling_steps", steps, Limits.steps)
         guard guidanceScale.isFinite else { throw bad("cfg_scale", "cfg_scale \(guidanceScale) must be a finite number") }
         try within("cfg_scale", guidanceScale, Limits.guidance)
+        guard transformScale.isFinite, transformScale > 0 else {
+            throw bad("transform_scale", "transform_scale \(transformScale) must be a finite number > 0")
+        }
         for (name, value) in [("aes", aesthetic), ("flow", motion)] {
             if let value, !value.isFinite { throw bad(name, "\(name) \(value) must be a finite number") }
         }

@@ -53,6 +53,7 @@ public struct GenerationSettings: Equatable, Sendable {
         request.steps = steps ?? d.numSamplingSteps ?? 30
         request.guidanceScale = cfgScale ?? d.cfgScale ?? 7
         request.timestepTransform = d.useTimestepTransform ?? true
+        request.transformScale = d.transformScale ?? 1
         switch aesthetic {
         case .omitted: request.aesthetic = nil
         case .score(let v): request.aesthetic = v

@@ -91,6 +91,8 @@ extension TrainingConfig {
         public var hiddenSize: Int?
         public var depth: Int?
         public var numHeads: Int?
+        /// STDiT3's `patch_size` (T, H, W), a constructor argument of the reference's model (default (1, 2, 2)).
+        public var patchSize: [Int]?
 
         public init() {}
 
@@ -99,7 +101,7 @@ extension TrainingConfig {
             case enableLayernormKernel = "enable_layernorm_kernel", freezeYEmbedder = "freeze_y_embedder"
             case skipYEmbedder = "skip_y_embedder", onlyTrainTemporal = "only_train_temporal", freezeVAE2D = "freeze_vae_2d"
             case freezeEncoder = "freeze_encoder", vae2DOnly = "vae_2d_only", posteriorLogvarInit = "posterior_logvar_init", calLoss = "cal_loss", vae2D = "vae_2d", vaeTemporal = "vae_temporal"
-            case hiddenSize = "hidden_size", depth, numHeads = "num_heads"
+            case hiddenSize = "hidden_size", depth, numHeads = "num_heads", patchSize = "patch_size"
         }
     }
 
@@ -142,11 +144,14 @@ extension TrainingConfig {
         public var useTimestepTransform = true
         public var sampleMethod: TimestepSampleMethod = .logitNormal
         public var numTimesteps = 1000
+        /// RFlowScheduler's `transform_scale`: multiplies the transform's ratio (> 1 moves training draws toward noise).
+        public var transformScale = 1.0
 
         public init() {}
 
         enum CodingKeys: String, StrictCodingKey {
             case type, useTimestepTransform = "use_timestep_transform", sampleMethod = "sample_method", numTimesteps = "num_timesteps"
+            case transformScale = "transform_scale"
         }
     }
 

@@ -22,6 +22,9 @@ extension TrainingConfig {
         if let w = warmupSteps { try atLeast(w, 0, "warmup_steps") }
         guard gradClip >= 0 else { throw ConfigError.invalidValue(path: "grad_clip", value: "\(gradClip)", accepted: "a number ≥ 0 (0 = off)") }
         if let d = emaDecay { try within(d, 0...1, "ema_decay") }
+        if let s = scheduler?.transformScale, !(s > 0 && s.isFinite) {
+            throw ConfigError.invalidValue(path: "scheduler.transform_scale", value: "\(s)", accepted: "a finite number > 0")
+        }
         try atLeast(epochs, 1, "epochs")
         if let m = maxSteps { try atLeast(m, 1, "max_steps") }
         for (value, key) in [(model.hiddenSize, "hidden_size"), (model.depth, "depth"), (model.numHeads, "num_heads")] {

@@ -65,6 +65,7 @@ public struct DiffusionModels {
         }
         let m = config.model
         if let q = m.qkNorm { c.qkNorm = q }
+        if let p = m.patchSize { c.patchSize = p }
         c.freezeCaptionEmbedder = m.freezeYEmbedder ?? false
         c.onlyTrainTemporal = m.onlyTrainTemporal ?? false
         c.inChannels = vae?.latentChannels ?? config.vaeOutChannels

@@ -9,6 +9,7 @@ public struct DiffusionObjective {
     public let denoiser: STDiT3
     public let sampling: RectifiedFlow.TimestepSampling
     public let useTimestepTransform: Bool
+    public let transformScale: Float
     public let maskGenerator: MaskGenerator?
     /// Probability of replacing a caption by the null caption (classifier-free guidance training).
     public let captionDropout: Double
@@ -20,6 +21,7 @@ public struct DiffusionObjective {
         self.denoiser = denoiser
         sampling = scheduler.sampleMethod == .uniform ? .uniform : .logitNormal
         useTimestepTransform = scheduler.useTimestepTransform
+        transformScale = Float(scheduler.transformScale)
         maskGenerator = config.maskRatios.map(MaskGenerator.init(ratios:))
         captionDropout = denoiser.config.classDropoutProbability
         dtype = config.dtype.computeDType
@@ -32,7 +34,8 @@ public struct DiffusionObjective {
         let g = try batch.geometry(in: dtype)
         var t = RectifiedFlow.sampleTimesteps(batch: b, method: sampling, key: keys.key(step: step, micro: micro, .timesteps))
         if useTimestepTransform {
-            t = Tensor(TimestepTransform.apply(try t.toArray(), height: g.heights, width: g.widths, numFrames: g.numFrames))
+            t = Tensor(TimestepTransform.apply(try t.toArray(), height: g.heights, width: g.widths, numFrames: g.numFrames,
+                                                 scale: transformScale))
         }
         let noise = Tensor.normal(batch.latents.shape, key: keys.key(step: step, micro: micro, .noise))
         let masks = try maskGenerator?.masks(batchSize: b, frameCount: batch.latents.dim(2),

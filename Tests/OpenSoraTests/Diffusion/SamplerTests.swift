@@ -13,6 +13,20 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(t.last!, 76.9835, accuracy: 2e-3)
     }
 
+    /// The transform's scale multiplies its ratio: at 64×64, 17 frames the ratio is √(64²/512²)·√5 = 0.279508, so the
+    /// second of 30 steps (u = 29/30) lands at 0.279508u/(1 − 0.720492u) = 890.18 unscaled and, with scale 10,
+    /// 2.79508u/(1 + 1.79508u) = 987.81.
+    func testTheTransformScaleShiftsTheScheduleTowardNoise() {
+        let small = RectifiedFlowSampler.Geometry(height: [64], width: [64], numFrames: [17])
+        let plain = RectifiedFlowSampler(stepCount: 30).timesteps(batch: 1, geometry: small).map { $0[0] }
+        let scaled = RectifiedFlowSampler(stepCount: 30, transformScale: 10).timesteps(batch: 1, geometry: small).map { $0[0] }
+        XCTAssertEqual(plain[1], 890.18, accuracy: 0.02)
+        XCTAssertEqual(scaled[1], 987.81, accuracy: 0.02)
+        XCTAssertEqual(scaled[0], 1000, accuracy: 1e-3)
+        XCTAssertEqual(scaled.filter { $0 > 900 }.count, 8)
+        XCTAssertEqual(plain.filter { $0 > 900 }.count, 1)
+    }
+
     func testFrozenFramesKeepTheirLatentsAndExactVelocityIntegratesToData() throws {
         // A constant velocity v: the generated frames end at z + v·Σdt = z + v (Σdt = 1 over the schedule).
         let z = Tensor.normal([1, 4, 3, 2, 2], key: RandomKey(seed: 1))

@@ -66,6 +66,13 @@ final class GenerationRequestTests: XCTestCase {
         XCTAssertEqual(request.numFrames, 17)
         try GenerationSettings().apply(to: &request, defaults: GenerationDefaults())
         XCTAssertTrue(request.timestepTransform)
+        XCTAssertEqual(request.transformScale, 1)
+        let scaled = try JSONDecoder().decode(GenerationDefaults.self, from: Data(#"{"transform_scale": 10}"#.utf8))
+        try GenerationSettings().apply(to: &request, defaults: scaled)
+        XCTAssertEqual(request.transformScale, 10)
+        XCTAssertNoThrow(try request.validate())
+        request.transformScale = 0
+        XCTAssertThrowsError(try request.validate()) { XCTAssertEqual(($0 as? InvalidSetting)?.field, "transform_scale") }
         XCTAssertThrowsError(try JSONDecoder().decode(GenerationDefaults.self, from: Data(#"{"use_timestep_transform": "no"}"#.utf8)))
         let sidecar = try JSONDecoder().decode(GenerationRequest.self, from: Data(#"{"prompts": ["a"], "timestepTransform": false}"#.utf8))
         XCTAssertFalse(sidecar.timestepTransform)

@@ -248,6 +248,20 @@ final class TrainingConfigAdditionsTests: XCTestCase {
         }
     }
 
+    /// RFlowScheduler's `transform_scale` reaches the scheduler section (default 1) and must be a positive number.
+    func testTransformScaleIsReadAndChecked() throws {
+        let buckets = "bucket_config: {\"144p\": {1: [1.0, 2]}}\n"
+        XCTAssertEqual(try TrainingConfig(yaml: buckets).scheduler?.transformScale ?? 1, 1)
+        let scaled = try TrainingConfig(yaml: "scheduler: {type: rflow, transform_scale: 10}\n" + buckets)
+        XCTAssertEqual(scaled.scheduler?.transformScale, 10)
+        XCTAssertNoThrow(try scaled.validate())
+        for bad in ["0", "-2"] {
+            XCTAssertThrowsError(try TrainingConfig(yaml: "scheduler: {type: rflow, transform_scale: \(bad)}\n" + buckets).validate()) {
+                XCTAssertTrue("\($0)".contains("scheduler.transform_scale") && "\($0)".contains("> 0"), "\($0)")
+            }
+        }
+    }
+
     /// The tiny preset builds the tiny model with its caption size taken from the tiny T5.
     func testTinyPresetBuildsTheTinyModel() throws {
         let c = try TrainingConfig.preset("tiny")

@@ -44,6 +44,19 @@ final class DiffusionTrainerOptionsTests: XCTestCase {
         XCTAssertGreaterThan(try maxAbs("spatial_blocks.0.attn.proj.weight"), 0.9 * bound)
     }
 
+    /// `model.patch_size` reaches STDiT3: a 1×1×1 patch embeds each latent pixel (a kernel of one voxel) and the final
+    /// layer predicts one voxel per token.
+    func testThePatchSizeKeyBuildsThatPatching() throws {
+        let run = try TinyDiffusionRun(images: 1)
+        var config = try run.config()
+        config.model.patchSize = [1, 1, 1]
+        let denoiser = try DiffusionModels(config: config).denoiser
+        XCTAssertEqual(denoiser.config.patchSize, [1, 1, 1])
+        let weights = denoiser.stateDict()
+        XCTAssertEqual(weights["x_embedder.proj.weight"]?.shape.suffix(3), [1, 1, 1])
+        XCTAssertEqual(weights["final_layer.linear.weight"]?.dim(0), denoiser.config.outChannels)
+    }
+
     /// bf16 parameters: the model computes in bfloat16 while the masters, moments and checkpoint stay float32.
     func testBFloat16ParametersKeepFloat32Masters() throws {
         let run = try TinyDiffusionRun(images: 2)
