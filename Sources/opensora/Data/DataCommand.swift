@@ -4,6 +4,6 @@ import ArgumentParser
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Dataset tools: synthetic moving-shape clips for the default model.",
-        subcommands: [SynthShapesCommand.self])
+        abstract: "Dataset tools: list media into a CSV, measure it, and synthetic moving-shape clips for the default model.",
+        subcommands: [DataConvertCommand.self, DataInfoCommand.self, SynthShapesCommand.self])
 }

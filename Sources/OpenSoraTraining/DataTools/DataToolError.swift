@@ -1,0 +1,14 @@
+/// Input a data tool cannot work on, naming the value and what is accepted.
+public enum DataToolError: Error, Equatable, CustomStringConvertible {
+    case notAFolder(String)
+    case missingColumn(csv: String, column: String, found: [String])
+    case unreadableJournal(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notAFolder(let p): "\(p) is not a folder; accepted: an existing folder of media files"
+        case .missingColumn(let c, let col, let found): "\(c) has no '\(col)' column (columns: \(found.joined(separator: ", ")))"
+        case .unreadableJournal(let p, let r): "\(p): \(r); delete it to start over"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import OpenSora
+@testable import OpenSoraTraining
+import XCTest
+
+final class CSVWritingTests: XCTestCase {
+    /// pandas' minimal quoting: only fields with a comma, quote or line break are quoted; the parser reads it back.
+    func testWrittenTablesReadBackFieldForField() throws {
+        let table = CSVTable(header: ["path", "text"], records: [["a.mp4", "plain"], ["b.mp4", "a, b"], ["c.mp4", "say \"hi\"\nbye"], ["d.mp4", ""]])
+        XCTAssertEqual(table.serialized(), "path,text\na.mp4,plain\nb.mp4,\"a, b\"\nc.mp4,\"say \"\"hi\"\"\nbye\"\nd.mp4,\n")
+        let again = try CSVTable(parsing: table.serialized())
+        XCTAssertEqual(again.header, table.header)
+        XCTAssertEqual(again.records, table.records)
+        XCTAssertEqual(table.setting(column: "text", to: ["1", "2", "3", "4"]).records.map { $0[1] }, ["1", "2", "3", "4"])
+        XCTAssertEqual(table.setting(column: "fps", to: ["1", "2", "3", "4"]).header, ["path", "text", "fps"])
+    }
+}
+
+final class DataConvertTests: XCTestCase {
+    /// Videos and images under a folder, recursively, sorted, absolute paths; other files are not listed.
+    func testAFolderBecomesTheReferenceColumns() throws {
+        let folder = try ClipFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("sub/deeper"), withIntermediateDirectories: true)
+        for name in ["b.mp4", "a.MOV", "sub/c.mkv", "sub/deeper/d.avi", "e.png", "sub/f.jpeg", "notes.txt", "g.webm"] {
+            FileManager.default.createFile(atPath: folder.file(name), contents: Data([0]))
+        }
+        let root = URL(fileURLWithPath: folder.path).standardizedFileURL.path
+        let videos = try MediaListing.table(root: folder.path, kind: .video)
+        XCTAssertEqual(videos.header, ["path", "id", "relpath"])
+        XCTAssertEqual(videos.records, [["\(root)/a.MOV", "a", "a.MOV"], ["\(root)/b.mp4", "b", "b.mp4"],
+                                        ["\(root)/sub/c.mkv", "c", "sub/c.mkv"], ["\(root)/sub/deeper/d.avi", "d", "sub/deeper/d.avi"]])
+        let images = try MediaListing.table(root: folder.path, kind: .image)
+        XCTAssertEqual(images.header, ["id", "path"])
+        XCTAssertEqual(images.records, [["e", "\(root)/e.png"], ["f", "\(root)/sub/f.jpeg"]])
+        XCTAssertThrowsError(try MediaListing.table(root: folder.file("notes.txt"), kind: .video)) {
+            XCTAssertEqual($0 as? DataToolError, .notAFolder(URL(fileURLWithPath: folder.file("notes.txt")).standardizedFileURL.path))
+        }
+    }
+}
+
+final class DataInfoTests: XCTestCase {
+    /// Known clips measure as written; broken files of every kind are rows with the reference's zeros and a reason,
+    /// and the run goes on. With a failure in the table, resolution is written as pandas' float64 column.
+    func testKnownClipsAndBrokenFiles() throws {
+        let folder = try ClipFolder()
+        try folder.video("clip.mkv", frames: 20, size: VideoSize(height: 24, width: 40), fps: "12") { f, _, x, _ in UInt8((f * 7 + x) % 256) }
+        try folder.image("still.png", size: VideoSize(height: 30, width: 20)) { y, x, _ in UInt8(x + y) }
+        FileManager.default.createFile(atPath: folder.file("empty.mp4"), contents: Data())
+        let whole = try Data(contentsOf: URL(fileURLWithPath: folder.file("clip.mkv")))
+        FileManager.default.createFile(atPath: folder.file("cut.mkv"), contents: whole.prefix(200))
+        FileManager.default.createFile(atPath: folder.file("text.avi"), contents: Data("not a video".utf8))
+        let csv = folder.file("meta.csv")
+        let input = CSVTable(header: ["path", "text"], records: [["clip.mkv", "a"], ["still.png", "b"], ["empty.mp4", "c"], ["cut.mkv", "d"],
+                                                                  ["text.avi", "e"], ["missing.mp4", "f"], ["clip.gif", "g"]])
+        try input.write(to: csv)
+        let out = folder.file("meta_info.csv")
+        XCTAssertEqual(DataInfoTool.defaultOutput(for: csv, videoOnly: false), out)
+        let result = try DataInfoTool(workers: 3).run(input, csvPath: csv, output: out)
+        XCTAssertEqual(result.header, ["path", "text", "num_frames", "height", "width", "aspect_ratio", "fps", "resolution", "error"])
+        let rows = result.records
+        XCTAssertEqual(Array(rows[0].prefix(8)), ["clip.mkv", "a", "20", "24", "40", "0.6", "12.0", "960.0"])
+        XCTAssertEqual(rows[0][8], "")
+        XCTAssertEqual(Array(rows[1].prefix(8)), ["still.png", "b", "1", "30", "20", "1.5", "", "600.0"])
+        for row in rows[2...] {
+            XCTAssertEqual(Array(row[2..<8]), ["0", "0", "0", "", "", ""], row[0])
+            XCTAssertFalse(row[8].isEmpty, row[0])
+        }
+        XCTAssertEqual(rows[5][8], "no such file")
+        XCTAssertTrue(rows[6][8].contains("unsupported extension"), rows[6][8])
+        // What was written is what was returned, and the journal is gone.
+        XCTAssertEqual(try CSVTable(parsing: String(contentsOfFile: out, encoding: .utf8)).records, rows)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial.jsonl"))
+        // Without failures the resolution stays an integer column.
+        let good = try DataInfoTool().run(CSVTable(header: ["path"], records: [["clip.mkv"]]), csvPath: csv, output: folder.file("good.csv"))
+        XCTAssertEqual(good.records[0], ["clip.mkv", "20", "24", "40", "0.6", "12.0", "960", ""])
+    }
+
+    /// A rerun after an interruption takes the journalled rows as they are (not probed again) unless the row's path
+    /// changed; a line cut short by the kill is ignored.
+    func testARerunContinuesFromTheJournal() throws {
+        let folder = try ClipFolder()
+        try folder.video("a.mkv", frames: 5, size: VideoSize(height: 16, width: 16)) { _, _, _, _ in 9 }
+        try folder.video("b.mkv", frames: 7, size: VideoSize(height: 16, width: 16)) { _, _, _, _ in 9 }
+        let csv = folder.file("m.csv"), out = folder.file("m_info.csv")
+        let input = CSVTable(header: ["path"], records: [["a.mkv"], ["b.mkv"]])
+        // Row 0 journalled with values no probe would give; row 1 journalled for another file; then a torn line.
+        let journal = #"{"row":0,"path":"a.mkv","values":["99","1","2","2.0","3.0","2",""]}"# + "\n"
+            + #"{"row":1,"path":"old.mkv","values":["1","1","1","1.0","1.0","1",""]}"# + "\n" + #"{"row":1,"pa"#
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: out + ".partial.jsonl"))
+        let result = try DataInfoTool(workers: 1).run(input, csvPath: csv, output: out)
+        XCTAssertEqual(result.records[0], ["a.mkv", "99", "1", "2", "2.0", "3.0", "2", ""])
+        XCTAssertEqual(result.records[1], ["b.mkv", "7", "16", "16", "1.0", "24.0", "256", ""])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial.jsonl"))
+    }
+
+    func testATableWithoutPathsIsRefusedNamingTheColumns() throws {
+        let folder = try ClipFolder()
+        XCTAssertThrowsError(try DataInfoTool().run(CSVTable(header: ["file", "text"], records: []), csvPath: "x.csv", output: folder.file("o.csv"))) {
+            XCTAssertEqual($0 as? DataToolError, .missingColumn(csv: "x.csv", column: "path", found: ["file", "text"]))
+        }
+    }
+}
