@@ -3,12 +3,14 @@ public enum DataToolError: Error, Equatable, CustomStringConvertible {
     case notAFolder(String)
     case missingColumn(csv: String, column: String, found: [String])
     case unreadableJournal(path: String, reason: String)
+    case unknownCameraMotion(String, accepted: [String])
 
     public var description: String {
         switch self {
         case .notAFolder(let p): "\(p) is not a folder; accepted: an existing folder of media files"
         case .missingColumn(let c, let col, let found): "\(c) has no '\(col)' column (columns: \(found.joined(separator: ", ")))"
         case .unreadableJournal(let p, let r): "\(p): \(r); delete it to start over"
+        case .unknownCameraMotion(let v, let a): "camera motion '\(v)' cannot go into a caption; accepted: \(a.joined(separator: ", ")) (filter the others first)"
         }
     }
 }

@@ -100,3 +100,125 @@ final class DataInfoTests: XCTestCase {
         }
     }
 }
+
+final class DatasetFilterTests: XCTestCase {
+    let table = CSVTable(header: ["path", "text", "num_frames", "fps", "aes"], records: [
+        ["a.mp4", "a dog", "51", "24.0", "5.5"],
+        ["b.png", "A  Red CAR", "1", "", "6.0"],
+        ["c.mp4", "see https://x.io now", "10", "60.0", "4.0"],
+        ["a.mp4", "a dog again", "51", "24.0", ""],
+        ["d.mkv", "", "0", "", "7.5"],
+    ])
+
+    func paths(_ t: CSVTable) -> [String] { t.records.map { $0[0] } }
+
+    /// Numeric filters drop empty (NaN) values, except --fpsmax, which keeps rows without an fps.
+    func testNumericFiltersFollowPandasNaNRules() throws {
+        var f = DatasetFilter()
+        f.fmin = 1
+        XCTAssertEqual(paths(try f.apply(to: table, source: "t")), ["a.mp4", "b.png", "c.mp4", "a.mp4"])
+        f = DatasetFilter()
+        f.fpsmax = 30
+        XCTAssertEqual(paths(try f.apply(to: table, source: "t")), ["a.mp4", "b.png", "a.mp4", "d.mkv"])
+        f = DatasetFilter()
+        f.aesmin = 5.5
+        XCTAssertEqual(paths(try f.apply(to: table, source: "t")), ["a.mp4", "b.png", "d.mkv"])
+        f = DatasetFilter()
+        f.flowmin = 1
+        XCTAssertThrowsError(try f.apply(to: table, source: "t.csv")) {
+            XCTAssertEqual($0 as? DataToolError, .missingColumn(csv: "t.csv", column: "flow", found: table.header))
+        }
+    }
+
+    /// Caption filters, de-duplication (first kept), kind filters, sorting (numeric, descending, empty last), head.
+    func testCaptionPathAndOrderOperations() throws {
+        var f = DatasetFilter()
+        f.removeURL = true
+        f.removeEmptyCaption = true
+        f.removePathDuplication = true
+        XCTAssertEqual(try f.apply(to: table, source: "t").records.map { $0[1] }, ["a dog", "A  Red CAR"])
+        f = DatasetFilter()
+        f.sort = "aes"
+        XCTAssertEqual(try f.apply(to: table, source: "t").records.map { $0[4] }, ["7.5", "6.0", "5.5", "4.0", ""])
+        f.head = 2
+        f.videosOnly = true
+        XCTAssertEqual(paths(try f.apply(to: table, source: "t")), ["d.mkv", "a.mp4"])
+        f = DatasetFilter()
+        f.imagesOnly = true
+        XCTAssertEqual(paths(try f.apply(to: table, source: "t")), ["b.png"])
+        f = DatasetFilter()
+        f.sortAscending = "text"
+        XCTAssertEqual(try f.apply(to: table, source: "t").records.map { $0[1] }, ["A  Red CAR", "a dog", "a dog again", "see https://x.io now", ""])
+        f = DatasetFilter()
+        f.cleanCaption = true
+        f.appendText = ", best"
+        f.trainColumns = true
+        let cleaned = try f.apply(to: table, source: "t")
+        XCTAssertEqual(cleaned.header, ["path", "text", "num_frames", "fps"])
+        XCTAssertEqual(cleaned.records[1][1], "a red car, best")
+    }
+
+    /// --difference drops listed paths, --intersection inner-joins on path and adds the other table's new columns.
+    func testDifferenceIntersectionAndPaths() throws {
+        var f = DatasetFilter()
+        f.difference = CSVTable(header: ["path"], records: [["a.mp4"], ["zzz.mp4"]])
+        XCTAssertEqual(paths(try f.apply(to: table, source: "t")), ["b.png", "c.mp4", "d.mkv"])
+        f = DatasetFilter()
+        f.intersection = CSVTable(header: ["path", "aes", "flow"], records: [["c.mp4", "9", "3.5"], ["a.mp4", "1", "0.5"]])
+        let joined = try f.apply(to: table, source: "t")
+        XCTAssertEqual(joined.header, ["path", "text", "num_frames", "fps", "aes", "flow"])
+        XCTAssertEqual(joined.records.map { [$0[0], $0[4], $0[5]] }, [["a.mp4", "5.5", "0.5"], ["c.mp4", "4.0", "3.5"], ["a.mp4", "", "0.5"]])
+        f = DatasetFilter()
+        f.abspath = "/data"
+        f.pathToID = true
+        let absolute = try f.apply(to: table, source: "t")
+        XCTAssertEqual(absolute.records[0][0], "/data/a.mp4")
+        XCTAssertEqual(absolute.records[0].last, "a")
+        f = DatasetFilter()
+        f.relpath = "/data/raw"
+        XCTAssertEqual(try f.apply(to: CSVTable(header: ["path"], records: [["/data/raw/x/y.mp4"], ["/data/other/z.mp4"]]), source: "t").records,
+                       [["x/y.mp4"], ["../other/z.mp4"]])
+    }
+
+    /// Camera motion goes into captions with the reference's wording; a label outside its seven is an error.
+    func testCameraMotionMergesOnlyKnownLabels() throws {
+        var f = DatasetFilter()
+        f.mergeCameraMotion = true
+        let t = CSVTable(header: ["path", "text", "cmotion"], records: [["a", "a cat", "pan_left"], ["b", "a dog", "static"]])
+        XCTAssertEqual(try f.apply(to: t, source: "t").records.map { $0[1] }, ["a cat Camera motion: pan left.", "a dog Camera motion: static."])
+        XCTAssertThrowsError(try f.apply(to: CSVTable(header: ["path", "text", "cmotion"], records: [["a", "x", "pan/tilt"]]), source: "t")) {
+            XCTAssertTrue("\($0)".contains("'pan/tilt'") && "\($0)".contains("pan_left"), "\($0)")
+        }
+    }
+
+    /// Output names as the reference builds them; shards as np.array_split sizes them; merging takes the column union.
+    func testNamesShardsAndMerging() {
+        var f = DatasetFilter()
+        f.fmin = 1
+        XCTAssertEqual(f.outputPath(inputs: ["data/meta_info.csv"]), "data/meta_info_fmin1.csv")
+        f.aesmin = 5
+        f.sort = "aes"
+        f.shuffle = true
+        XCTAssertEqual(f.outputPath(inputs: ["data/a.csv", "b.csv"]), "data/a+b_sort_fmin1_aesmin5.0_shuffled_seed42.csv")
+        XCTAssertEqual(DatasetFilter.shardPath("data/m.csv", index: 3), "data/m_3.csv")
+        let parts = DatasetFilter.shards(CSVTable(header: ["path"], records: (0..<7).map { ["\($0)"] }), into: 3)
+        XCTAssertEqual(parts.map { $0.records.map { $0[0] } }, [["0", "1", "2"], ["3", "4"], ["5", "6"]])
+        let merged = CSVTable.concatenating([CSVTable(header: ["path", "text"], records: [["a", "x"]]),
+                                             CSVTable(header: ["path", "aes"], records: [["b", "5"]])])
+        XCTAssertEqual(merged.header, ["path", "text", "aes"])
+        XCTAssertEqual(merged.records, [["a", "x", ""], ["b", "", "5"]])
+    }
+
+    /// A seeded shuffle is a permutation, the same for the same seed.
+    func testShuffleIsASeededPermutation() throws {
+        var f = DatasetFilter()
+        f.shuffle = true
+        let rows = CSVTable(header: ["path"], records: (0..<50).map { ["\($0)"] })
+        let once = paths(try f.apply(to: rows, source: "t")), twice = paths(try f.apply(to: rows, source: "t"))
+        XCTAssertEqual(once, twice)
+        XCTAssertNotEqual(once, paths(rows))
+        XCTAssertEqual(once.sorted(), paths(rows).sorted())
+        f.seed = 7
+        XCTAssertNotEqual(paths(try f.apply(to: rows, source: "t")), once)
+    }
+}
