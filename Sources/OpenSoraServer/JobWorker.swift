@@ -42,6 +42,10 @@ public final class JobWorker: Service, @unchecked Sendable {
             guard loadError == nil else { return }
             begin.wait()
             loop()
+            // The models' tensors are freed here, on the thread that made them, before the server counts as stopped:
+            // never later on whichever thread drops the last reference, while another server's worker runs MLX.
+            pipeline = nil
+            models = nil
             done.signal()
         }
         thread.name = "opensora-worker"

@@ -12,6 +12,11 @@ public struct ServerConfiguration: Sendable {
     /// The largest JSON body accepted.
     public var maxBodyBytes = 64 * 1024
     public static let pageLimits = 1...100
+    /// When set, every route but /healthz needs `Authorization: Bearer <token>` (`--token` or OPENSORA_TOKEN).
+    public var token: String?
+    /// Requests a client (by IP address) may make per second, after a burst of `rateBurst`; nil = no limit.
+    public var ratePerSecond: Double? = 20
+    public var rateBurst = 60
 
     public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
 }

@@ -12,7 +12,7 @@ struct VideoRoutes: Sendable {
     let defaults: GenerationDefaults?
     let logger: Logger
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerContext>) {
         router.get("/healthz") { _, _ in await answer { try health() } }
         router.post("/v1/videos") { request, _ in await answer { try await submit(request) } }
         router.get("/v1/videos") { request, _ in await answer { try list(request) } }
@@ -38,7 +38,7 @@ struct VideoRoutes: Sendable {
     }
 
     /// The `{id}` of a path, accepted only as a UUID.
-    private func jobID(_ context: BasicRequestContext) throws -> VideoJobID {
+    private func jobID(_ context: ServerContext) throws -> VideoJobID {
         let text = context.parameters.get("id") ?? ""
         guard let id = VideoJobID(text) else {
             throw APIError(.badRequest, code: "invalid_id", "'\(text.prefix(60))' is not a job id; accepted: a UUID as returned by POST /v1/videos",

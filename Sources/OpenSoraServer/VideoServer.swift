@@ -7,7 +7,7 @@ import OpenSora
 /// the models loaded once, and the HTTP routes, as one Hummingbird application.
 public struct VideoServer {
     public let store: JobStore
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<RouterResponder<ServerContext>>
     /// Jobs found `running` at startup (left by a crash) and settled.
     public let recovered: [VideoJobID]
 
@@ -23,8 +23,12 @@ public struct VideoServer {
         for id in recovered { logger.warning("job interrupted by an earlier crash, settled", metadata: ["job": "\(id)"]) }
         let videos = try VideoFolder(root: (data as NSString).appendingPathComponent("videos"))
         let worker = try JobWorker(store: store, videos: videos, logger: logger, loadModels: loadModels)
-        let router = Router(context: BasicRequestContext.self)
-        router.addMiddleware { LogRequestsMiddleware(.info) }
+        let router = Router(context: ServerContext.self)
+        router.addMiddleware {
+            LogRequestsMiddleware(.info)
+            AccessControl(token: configuration.token,
+                          limiter: configuration.ratePerSecond.map { RateLimiter(perSecond: $0, burst: configuration.rateBurst) })
+        }
         VideoRoutes(store: store, worker: worker, videos: videos, configuration: configuration, defaults: defaults,
                     logger: logger).register(on: router)
         self.store = store

@@ -29,6 +29,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Queued jobs beyond which a submission is answered 429 Too Many Requests.")
     var queueCapacity = 32
 
+    @Option(help: "Bearer token every route but /healthz requires (default: $OPENSORA_TOKEN; none = open).")
+    var token: String?
+
+    @Option(help: "Requests per second one client (IP address) may make after a burst of --rate-burst; 0 = no limit.")
+    var rateLimit = 20.0
+
+    @Option(help: "Requests one client may make at once before --rate-limit applies.")
+    var rateBurst = 60
+
     @OptionGroup var model: ModelOptions
 
     func validate() throws {
@@ -37,6 +46,11 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--queue-capacity \(queueCapacity) is out of range; accepted: 1...100000")
         }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit \(rateLimit); accepted: a number ≥ 0 (0 = no limit)") }
+        guard rateBurst >= 1 else { throw ValidationError("--rate-burst \(rateBurst); accepted: at least 1") }
+        if let token, token.isEmpty || token.contains(where: { $0.isWhitespace }) {
+            throw ValidationError("--token must be non-empty and without spaces")
+        }
     }
 
     func run() throws {
@@ -44,6 +58,9 @@ struct ServeCommand: ParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.queueCapacity = queueCapacity
+        configuration.token = token ?? ProcessInfo.processInfo.environment["OPENSORA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.ratePerSecond = rateLimit > 0 ? rateLimit : nil
+        configuration.rateBurst = rateBurst
         var logger = Logger(label: "opensora.serve")
         logger.logLevel = .info
         let models = UncheckedSendable(model)
