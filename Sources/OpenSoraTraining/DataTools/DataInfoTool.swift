@@ -16,35 +16,12 @@ public struct DataInfoTool: Sendable {
     /// The table with the info columns (and `error`) set; `csvPath` resolves relative paths as the trainer does.
     /// `progress(done, total)` is called from one thread at a time.
     public func run(_ table: CSVTable, csvPath: String, output: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> CSVTable {
-        guard let pathColumn = table.index(of: "path") else {
-            throw DataToolError.missingColumn(csv: csvPath, column: "path", found: table.header)
+        let journal = try RowJournal(output: output), videoOnly = videoOnly
+        // The journal keeps the integer resolution; the float form is decided when the table is assembled.
+        let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, raw in
+            let info = MediaInfo.probe(file, kind: videoOnly ? .video : MediaKind(path: raw))
+            return info.fields(integerResolution: true) + [info.error ?? ""]
         }
-        let folder = URL(fileURLWithPath: csvPath).deletingLastPathComponent().path
-        let journal = try RowJournal(output: output)
-        let n = table.records.count
-        let results = RowResults(count: n)
-        let slots = DispatchSemaphore(value: workers), group = DispatchGroup()
-        let failure = FirstFailure(), videoOnly = videoOnly
-        for (i, record) in table.records.enumerated() {
-            let raw = record[pathColumn]
-            if let values = journal.values(row: i, path: raw) {
-                results.set(i, values)
-                continue
-            }
-            slots.wait()
-            DispatchQueue.global().async(group: group) {
-                defer { slots.signal() }
-                let file = DatasetTable.resolve(raw, against: folder)
-                let info = MediaInfo.probe(file, kind: videoOnly ? .video : MediaKind(path: raw))
-                // The journal keeps the integer resolution; the float form is decided when the table is assembled.
-                let values = info.fields(integerResolution: true) + [info.error ?? ""]
-                do { try journal.record(row: i, path: raw, values: values) } catch { failure.record(error) }
-                results.set(i, values, progress: progress)
-            }
-        }
-        group.wait()
-        if let error = failure.first { throw error }
-        let rows = results.rows
         // pandas stores a column holding a NaN as float64: resolution is written "2073600.0" once any row failed.
         let anyFailed = rows.contains { !$0[MediaInfo.columns.count].isEmpty }
         var out = table
@@ -67,22 +44,3 @@ public struct DataInfoTool: Sendable {
     }
 }
 
-/// Rows finished by concurrent workers, with the count of those done (a lock keeps progress calls one at a time).
-final class RowResults: @unchecked Sendable {
-    private var values: [[String]?]
-    private var finished = 0
-    private let lock = NSLock()
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ row: [String], progress: ((Int, Int) -> Void)? = nil) {
-        lock.withLock {
-            values[i] = row
-            finished += 1
-            progress?(finished, values.count)
-        }
-    }
-
-    /// Every row, once all are set.
-    var rows: [[String]] { lock.withLock { values.map { $0! } } }
-}
