@@ -222,3 +222,66 @@ final class DatasetFilterTests: XCTestCase {
         XCTAssertNotEqual(paths(try f.apply(to: rows, source: "t")), once)
     }
 }
+
+final class SceneDetectTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/scenes")
+
+    struct Expected: Decodable {
+        struct Clip: Decodable {
+            let file: String
+            let frames: Int
+            let cuts: [Int]
+            let timestamp: String
+        }
+        let clips: [String: Clip]
+    }
+
+    /// On the fixture clips (tools/scene_detect_reference.py: known cuts, one shorter than the minimum scene length, one
+    /// clip without a cut, one below the downscale size) every cut is within one frame of PySceneDetect's.
+    func testCutsAreWithinOneFrameOfPySceneDetect() throws {
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("expected.json")))
+        XCTAssertEqual(expected.clips.count, 4)
+        for (name, clip) in expected.clips {
+            let (scenes, fps) = try SceneDetector().scenes(path: Self.fixtures.appendingPathComponent(clip.file).path)
+            let cuts = scenes.dropFirst().map(\.lowerBound)
+            XCTAssertEqual(cuts.count, clip.cuts.count, "\(name): \(cuts) vs \(clip.cuts)")
+            for (ours, theirs) in zip(cuts, clip.cuts) { XCTAssertLessThanOrEqual(abs(ours - theirs), 1, name) }
+            XCTAssertEqual(scenes.last?.upperBound, clip.frames, name)
+            if cuts == clip.cuts { XCTAssertEqual(SceneDetector.timestampLiteral(scenes, fps: fps), clip.timestamp, name) }
+        }
+    }
+
+    /// The adaptive rule on hand-made scores: a spike 3× its neighbours' mean and ≥ 15 cuts, not before 15 frames from
+    /// the start or the last cut; a spike among equally busy frames does not.
+    func testTheAdaptiveRuleOnScores() {
+        var scores = [Double](repeating: 2, count: 60)
+        scores[0] = 0
+        scores[10] = 40   // too early (frame 10 < 15)
+        scores[20] = 40   // a cut
+        scores[30] = 40   // only 10 frames after the last cut
+        scores[45] = 14   // 7× its neighbours but below min_content_val
+        scores[50] = 30
+        scores[51] = 30   // a cut at 50 (30 / mean(2, 2, 30, 2) = 3.3); 51 is 1 frame after it
+        XCTAssertEqual(SceneDetector().cuts(scores: scores), [20, 50])
+        XCTAssertEqual(SceneDetector.processingSize(VideoSize(height: 240, width: 320)), VideoSize(height: 192, width: 256))
+        XCTAssertEqual(SceneDetector.processingSize(VideoSize(height: 64, width: 96)), VideoSize(height: 64, width: 96))
+        XCTAssertEqual(SceneDetector.timecode(frame: 20, fps: 12), "00:00:01.667")
+        XCTAssertEqual(SceneDetector.timecode(frame: 90_000, fps: 25), "01:00:00.000")
+    }
+
+    /// The tool adds `timestamp` (and `error` for an unreadable video) without stopping.
+    func testTheToolWritesTimestampsAndKeepsBrokenRows() throws {
+        let folder = try ClipFolder()
+        let clip = Self.fixtures.appendingPathComponent("small.mkv").path
+        FileManager.default.createFile(atPath: folder.file("broken.mp4"), contents: Data("x".utf8))
+        let csv = folder.file("m.csv")
+        let table = CSVTable(header: ["path"], records: [[clip], ["broken.mp4"]])
+        let result = try SceneDetectTool(workers: 2).run(table, csvPath: csv, output: SceneDetectTool.defaultOutput(for: csv))
+        XCTAssertEqual(result.header, ["path", "timestamp", "error"])
+        XCTAssertEqual(result.records[0][1], "[('00:00:00.000', '00:00:01.667'), ('00:00:01.667', '00:00:03.667')]")
+        XCTAssertEqual(result.records[1][1], "")
+        XCTAssertFalse(result.records[1][2].isEmpty)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("m_timestamp.csv")))
+    }
+}
