@@ -16,10 +16,10 @@ public struct DataInfoTool: Sendable {
     /// The table with the info columns (and `error`) set; `csvPath` resolves relative paths as the trainer does.
     /// `progress(done, total)` is called from one thread at a time.
     public func run(_ table: CSVTable, csvPath: String, output: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> CSVTable {
-        let journal = try RowJournal(output: output), videoOnly = videoOnly
+        let journal = try RowJournal(output: output), videoOnly = videoOnly, p = table.index(of: "path") ?? 0
         // The journal keeps the integer resolution; the float form is decided when the table is assembled.
-        let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, raw in
-            let info = MediaInfo.probe(file, kind: videoOnly ? .video : MediaKind(path: raw))
+        let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
+            let info = MediaInfo.probe(file, kind: videoOnly ? .video : MediaKind(path: record[p]))
             return info.fields(integerResolution: true) + [info.error ?? ""]
         }
         // pandas stores a column holding a NaN as float64: resolution is written "2073600.0" once any row failed.

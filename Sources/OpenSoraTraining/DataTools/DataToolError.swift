@@ -4,12 +4,14 @@ public enum DataToolError: Error, Equatable, CustomStringConvertible {
     case missingColumn(csv: String, column: String, found: [String])
     case unreadableJournal(path: String, reason: String)
     case unknownCameraMotion(String, accepted: [String])
+    case badTimestamp(String)
 
     public var description: String {
         switch self {
         case .notAFolder(let p): "\(p) is not a folder; accepted: an existing folder of media files"
         case .missingColumn(let c, let col, let found): "\(c) has no '\(col)' column (columns: \(found.joined(separator: ", ")))"
         case .unreadableJournal(let p, let r): "\(p): \(r); delete it to start over"
+        case .badTimestamp(let v): "scene \(v) is not a pair of 'HH:MM:SS.mmm' timecodes"
         case .unknownCameraMotion(let v, let a): "camera motion '\(v)' cannot go into a caption; accepted: \(a.joined(separator: ", ")) (filter the others first)"
         }
     }

@@ -8,11 +8,11 @@ public struct RowRunner: Sendable {
 
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount) { self.workers = max(1, workers) }
 
-    /// `compute(file, rawPath)` gives the row's values for `columns` (it must not throw: a bad file is a row with a
-    /// reason). `csvPath` resolves relative paths as the trainer does. Returns the rows' values in order; the caller
+    /// `compute(file, record)` gives the row's new values from its resolved file and its fields (it must not throw: a
+    /// bad file is a row with a reason). `csvPath` resolves relative paths as the trainer does. Returns the rows' values in order; the caller
     /// assembles and writes the table, then calls `journal.finish()`.
     public func run(_ table: CSVTable, csvPath: String, journal: RowJournal, progress: @escaping @Sendable (Int, Int) -> Void,
-                    compute: @escaping @Sendable (_ file: String, _ raw: String) -> [String]) throws -> [[String]] {
+                    compute: @escaping @Sendable (_ file: String, _ record: [String]) -> [String]) throws -> [[String]] {
         guard let pathColumn = table.index(of: "path") else {
             throw DataToolError.missingColumn(csv: csvPath, column: "path", found: table.header)
         }
@@ -28,7 +28,7 @@ public struct RowRunner: Sendable {
             slots.wait()
             DispatchQueue.global().async(group: group) {
                 defer { slots.signal() }
-                let values = compute(DatasetTable.resolve(raw, against: folder), raw)
+                let values = compute(DatasetTable.resolve(raw, against: folder), record)
                 do { try journal.record(row: i, path: raw, values: values) } catch { failure.record(error) }
                 results.set(i, values, progress: progress)
             }

@@ -285,3 +285,59 @@ final class SceneDetectTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("m_timestamp.csv")))
     }
 }
+
+final class SceneCutTests: XCTestCase {
+    /// Timecodes at the reference's whole seconds (round half to even), min/max seconds, gaps in numbering.
+    func testScenesBecomeClipsByTheReferenceRules() throws {
+        let scenes = try XCTUnwrap(SceneCut.scenes("[('00:00:00.000', '00:00:01.400'), ('00:00:01.400', '00:00:04.600'), ('00:00:04.600', '00:00:06.000')]"))
+        XCTAssertEqual(scenes.count, 3)
+        var cut = SceneCut()
+        cut.minSeconds = 2
+        cut.maxSeconds = 3
+        XCTAssertEqual(try cut.clips(scenes), [SceneCut.Clip(index: 1, start: 1, duration: 3)])
+        cut.frameAccurate = true
+        XCTAssertEqual(try cut.clips(scenes), [SceneCut.Clip(index: 1, start: 1.4, duration: 3)])
+        cut = SceneCut()
+        XCTAssertEqual(try cut.clips([("00:00:02.500", "00:00:03.500")]), [SceneCut.Clip(index: 0, start: 2, duration: 2)])
+        XCTAssertEqual(SceneCut.seconds("01:02:03.5"), 3723.5)
+        XCTAssertEqual(SceneCut.seconds("2.25"), 2.25)
+        XCTAssertNil(SceneCut.seconds("aa:00:01"))
+        XCTAssertNil(SceneCut.scenes("('00:00:00', '00:00:01')"))
+        XCTAssertThrowsError(try cut.clips([("x", "00:00:01")])) { XCTAssertEqual($0 as? DataToolError, .badTimestamp("('x', '00:00:01')")) }
+    }
+
+    /// Real cuts through ffmpeg: the kept scene's frames and size; a row with a short side already small is not scaled;
+    /// a row without a scene list is skipped with a reason; a rerun keeps the clips it finds.
+    func testCutsAreWrittenWithTheirLengthAndSize() throws {
+        let folder = try ClipFolder()
+        let video = try folder.video("src.mkv", frames: 60, size: VideoSize(height: 48, width: 64), fps: "10") { f, _, x, c in UInt8((f * 4 + x + c * 30) % 256) }
+        let save = folder.file("clips")
+        let table = CSVTable(header: ["path", "timestamp", "height", "width"], records: [
+            [video, "[('00:00:00.000', '00:00:01.400'), ('00:00:01.400', '00:00:04.600'), ('00:00:04.600', '00:00:06.000')]", "", ""],
+            // The row says its short side is 24 (≤ 32): the reference trusts it and does not scale.
+            [video, "[('00:00:00.000', '00:00:02.000')]", "24", "32"],
+            [video, "not a list", "", ""],
+        ])
+        var cut = SceneCut()
+        cut.minSeconds = 2
+        cut.maxSeconds = 3
+        cut.shorterSize = 32
+        let report = folder.file("clips/report.csv")
+        let result = try SceneCutTool(cut: cut, saveDirectory: save, workers: 1).run(table, csvPath: folder.file("m.csv"), report: report)
+        let clip1 = (save as NSString).appendingPathComponent("src_scene-1.mp4"), clip0 = (save as NSString).appendingPathComponent("src_scene-0.mp4")
+        XCTAssertEqual(result.records[0][4], clip1)
+        let probed = try VideoReader.probe(clip1)
+        XCTAssertEqual(probed.frames, 30)
+        XCTAssertEqual(probed.size.height, 32)
+        XCTAssertEqual(probed.size.width % 2, 0)
+        XCTAssertEqual(result.records[1][4], clip0)
+        XCTAssertEqual(try VideoReader.probe(clip0).size, VideoSize(height: 48, width: 64))
+        XCTAssertEqual(result.records[2][4], "")
+        XCTAssertTrue(result.records[2][5].contains("not a [...] scene list"), result.records[2][5])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: (save as NSString).appendingPathComponent("src_scene-2.mp4")))
+        let before = try FileManager.default.attributesOfItem(atPath: clip1)[.modificationDate] as? Date
+        _ = try SceneCutTool(cut: cut, saveDirectory: save, workers: 1).run(table, csvPath: folder.file("m.csv"), report: report)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: clip1)[.modificationDate] as? Date, before)
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: save).allSatisfy { !$0.hasSuffix(".partial") })
+    }
+}
