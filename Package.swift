@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "OpenSoraTrainingTests", dependencies: ["OpenSoraTraining", "OpenSoraParity"]),
         .testTarget(
             name: "OpenSoraServerTests",
-            dependencies: ["OpenSoraServer", "OpenSora", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            dependencies: ["OpenSoraServer", "OpenSora", "OpenSoraTraining", .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]
         ),
     ],
