@@ -18,6 +18,7 @@ struct VideoRoutes: Sendable {
         router.get("/v1/videos") { request, _ in await answer { try list(request) } }
         router.get("/v1/videos/:id") { _, context in await answer { try show(try jobID(context)) } }
         router.get("/v1/videos/:id/content") { request, context in await answer { try content(try jobID(context), request) } }
+        router.get("/v1/videos/:id/events") { _, context in await answer { try JobEvents(store: store).response(for: try jobID(context)) } }
         router.delete("/v1/videos/:id") { _, context in await answer { try remove(try jobID(context)) } }
     }
 

@@ -82,7 +82,7 @@ final class ChatEndpointTests: XCTestCase {
         let stub = StubChatEndpoint()
         let dir = try temporaryDataDirectory()
         let video = (dir as NSString).appendingPathComponent("clip.mp4")
-        try FFmpeg.run(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-frames:v", "20", video])
+        _ = try FFmpeg.run(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-frames:v", "20", video])
         FileManager.default.createFile(atPath: (dir as NSString).appendingPathComponent("bad.mp4"), contents: Data("x".utf8))
         let csv = (dir as NSString).appendingPathComponent("m.csv")
         let table = CSVTable(header: ["path", "text"], records: [["clip.mp4", "old"], ["bad.mp4", "keep me"]])
