@@ -43,6 +43,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Samples per prompt.")
     var numSample = 1
 
+    @Flag(help: "Refine every prompt with an LLM first (OPENAI_BASE_URL, OPENAI_API_KEY; any OpenAI-compatible endpoint).")
+    var llmRefine = false
+
+    @Option(help: "The chat model --llm-refine uses.")
+    var llmModel = "gpt-4o"
+
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var output: OutputOptions
@@ -50,6 +56,14 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         var prompts = prompt
         if let promptPath { prompts += try PromptFile.read(promptPath) }
+        if llmRefine {
+            let refiner = PromptRefiner(client: ChatCompletionsClient(try .fromEnvironment(model: llmModel)))
+            prompts = try prompts.map { original in
+                let refined = try refiner.refine(original)
+                if !output.quiet { FileHandle.standardError.write(Data("refined: \(original) → \(refined)\n".utf8)) }
+                return refined
+            }
+        }
         var request = GenerationRequest(prompts: prompts)
         try sampling.apply(to: &request, defaults: try model.generationDefaults())
         output.apply(to: &request)

@@ -76,6 +76,26 @@ final class ChatEndpointTests: XCTestCase {
         XCTAssertThrowsError(try ChatCompletionsClient.Configuration.fromEnvironment(model: "m", baseURL: "ftp://x"))
     }
 
+    /// Refinement: each loop segment on its own, an empty one replaced by a generated prompt, a JSON suffix kept; the
+    /// system message carries the instructions; an unreachable endpoint is an error, not a silent pass-through.
+    func testPromptsAreRefinedSegmentBySegment() async throws {
+        let stub = StubChatEndpoint()
+        try await stub.application().test(.live) { http in
+            let refiner = PromptRefiner(client: Self.client(try XCTUnwrap(http.port), model: "ok"))
+            XCTAssertEqual(try refiner.refine("un chat rouge"), "A red circle moves left.")
+            XCTAssertEqual(try refiner.refine("|0|a cat|2|"), "|0|A red circle moves left.|2|A red circle moves left.")
+            XCTAssertEqual(try refiner.refine(#"a dog{"reference_path": "x.png"}"#), #"A red circle moves left.{"reference_path": "x.png"}"#)
+            let sent = stub.requests
+            XCTAssertEqual(sent.count, 4)
+            let messages = sent.map { $0["messages"] as? [[String: Any]] ?? [] }
+            XCTAssertTrue(messages.allSatisfy { $0.first?["role"] as? String == "system" && $0.count == 2 })
+            func userText(_ m: [[String: Any]]) -> String? { ((m.last?["content"] as? [[String: Any]])?.first?["text"]) as? String }
+            XCTAssertEqual(messages.map(userText), ["un chat rouge", "a cat", "Generate one example.", "a dog"])
+            XCTAssertNotEqual(messages[1].first?["content"] as? String, messages[2].first?["content"] as? String)
+        }
+        XCTAssertThrowsError(try PromptRefiner(client: Self.client(9, model: "ok", timeout: 1)).refine("a cat"))
+    }
+
     /// `data caption`: three JPEG frames of a video after the prompt, the caption into `text`; an unreadable file and
     /// a refused request are rows with a reason; a rerun sends only the rows not yet captioned.
     func testCaptioningSendsThreeFramesAndResumes() async throws {
