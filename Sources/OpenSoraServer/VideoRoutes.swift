@@ -14,6 +14,10 @@ struct VideoRoutes: Sendable {
 
     func register(on router: Router<ServerContext>) {
         router.get("/healthz") { _, _ in await answer { try health() } }
+        let document = OpenAPIDocument.json(configuration: configuration)
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
         router.post("/v1/videos") { request, _ in await answer { try await submit(request) } }
         router.get("/v1/videos") { request, _ in await answer { try list(request) } }
         router.get("/v1/videos/:id") { _, context in await answer { try show(try jobID(context)) } }
