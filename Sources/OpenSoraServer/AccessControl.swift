@@ -7,8 +7,15 @@ struct AccessControl: RouterMiddleware {
     typealias Context = ServerContext
     let token: String?
     let limiter: RateLimiter?
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        let response = try await admit(request, context: context, next: next)
+        metrics.answered(status: response.status.code)
+        return response
+    }
+
+    private func admit(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         if let limiter, let wait = limiter.take(context.clientKey) {
             let seconds = max(1, Int(wait.rounded(.up)))
             return APIError(.tooManyRequests, code: "rate_limited",

@@ -14,6 +14,7 @@ public final class JobWorker: Service, @unchecked Sendable {
     let store: JobStore
     let videos: VideoFolder
     let logger: Logger
+    let metrics: ServerMetrics
     /// The loaded models (handlers read their configs for the memory check; tensors are used on the worker thread only).
     private(set) var models: ModelBundle?
     private var pipeline: GenerationPipeline?
@@ -25,7 +26,8 @@ public final class JobWorker: Service, @unchecked Sendable {
     private var loadError: (any Error)?
 
     /// Starts the thread and waits until it has loaded the models (a loading error is thrown here).
-    init(store: JobStore, videos: VideoFolder, logger: Logger, loadModels: @escaping ModelLoader) throws {
+    init(store: JobStore, videos: VideoFolder, logger: Logger, metrics: ServerMetrics = ServerMetrics(), loadModels: @escaping ModelLoader) throws {
+        self.metrics = metrics
         self.store = store
         self.videos = videos
         self.logger = logger
@@ -104,7 +106,9 @@ public final class JobWorker: Service, @unchecked Sendable {
             let files = try pipeline.generate(request, onEvent: { [self] event in
                 switch event {
                 case .stage(.sampling(let l)): loop = l
-                case .step(let index, _, _): try? store.recordStep(id, step: loop * steps + index)
+                case .step(let index, _, _):
+                    try? store.recordStep(id, step: loop * steps + index)
+                    metrics.step(first: loop == 0 && index == 1)
                 default: break
                 }
                 let cancelled = (try? store.isCancelRequested(id)) ?? false
@@ -113,11 +117,13 @@ public final class JobWorker: Service, @unchecked Sendable {
             guard let file = files.first else { throw OpenSoraError.invalidInput("the generation wrote no file") }
             try store.recordStep(id, step: job.totalSteps)
             try store.finish(id, state: .succeeded, outputPath: file)
+            metrics.jobFinished(.succeeded)
             logger.info("job succeeded", metadata: ["job": "\(id)", "file": "\(file)"])
         } catch is GenerationCancelled {
             videos.remove(id)
             if (try? store.isCancelRequested(id)) == true {
                 try? store.finish(id, state: .cancelled, error: "cancelled while running")
+                metrics.jobFinished(.cancelled)
                 logger.info("job cancelled", metadata: ["job": "\(id)"])
             } else {
                 try? store.requeue(id)
@@ -126,6 +132,7 @@ public final class JobWorker: Service, @unchecked Sendable {
         } catch {
             videos.remove(id)
             try? store.finish(id, state: .failed, error: "\(error)")
+            metrics.jobFinished(.failed)
             logger.warning("job failed", metadata: ["job": "\(id)", "error": "\(error)"])
         }
     }

@@ -6,7 +6,7 @@ import OpenSora
 enum OpenAPIDocument {
     /// Every route the server registers (method, OpenAPI path), in registration order.
     static let routes: [(method: String, path: String)] = [
-        ("get", "/healthz"), ("get", "/openapi.json"), ("post", "/v1/videos"), ("get", "/v1/videos"), ("get", "/v1/videos/{id}"),
+        ("get", "/healthz"), ("get", "/metrics"), ("get", "/openapi.json"), ("post", "/v1/videos"), ("get", "/v1/videos"), ("get", "/v1/videos/{id}"),
         ("get", "/v1/videos/{id}/content"), ("get", "/v1/videos/{id}/events"), ("delete", "/v1/videos/{id}"),
     ]
 
@@ -49,6 +49,8 @@ enum OpenAPIDocument {
         func responses(_ own: [String: Any]) -> [String: Any] { own.merging(common) { a, _ in a } }
         let paths: [String: Any] = [
             "/healthz": ["get": ["summary": "liveness and job counts", "responses": ["200": ["description": "ok", "content": json(["type": "object"])]]]],
+            "/metrics": ["get": ["summary": "Prometheus metrics", "responses": responses(["200": ["description": "text format 0.0.4",
+                "content": ["text/plain": ["schema": ["type": "string"]]]]])]],
             "/openapi.json": ["get": ["summary": "this document", "responses": responses(["200": ["description": "OpenAPI 3", "content": json(["type": "object"])]])]],
             "/v1/videos": [
                 "post": ["summary": "queue a video", "requestBody": ["required": true, "content": json([

@@ -14,6 +14,12 @@ struct VideoRoutes: Sendable {
 
     func register(on router: Router<ServerContext>) {
         router.get("/healthz") { _, _ in await answer { try health() } }
+        router.get("/metrics") { _, _ in
+            await answer {
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                         body: .init(byteBuffer: ByteBuffer(string: worker.metrics.text(jobs: try store.counts()))))
+            }
+        }
         let document = OpenAPIDocument.json(configuration: configuration)
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))

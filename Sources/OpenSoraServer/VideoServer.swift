@@ -22,12 +22,14 @@ public struct VideoServer {
         recovered = try store.recoverInterrupted()
         for id in recovered { logger.warning("job interrupted by an earlier crash, settled", metadata: ["job": "\(id)"]) }
         let videos = try VideoFolder(root: (data as NSString).appendingPathComponent("videos"))
-        let worker = try JobWorker(store: store, videos: videos, logger: logger, loadModels: loadModels)
+        let metrics = ServerMetrics()
+        let worker = try JobWorker(store: store, videos: videos, logger: logger, metrics: metrics, loadModels: loadModels)
         let router = Router(context: ServerContext.self)
         router.addMiddleware {
             LogRequestsMiddleware(.info)
             AccessControl(token: configuration.token,
-                          limiter: configuration.ratePerSecond.map { RateLimiter(perSecond: $0, burst: configuration.rateBurst) })
+                          limiter: configuration.ratePerSecond.map { RateLimiter(perSecond: $0, burst: configuration.rateBurst) },
+                          metrics: metrics)
         }
         VideoRoutes(store: store, worker: worker, videos: videos, configuration: configuration, defaults: defaults,
                     logger: logger).register(on: router)
