@@ -39,12 +39,9 @@ public struct CaptionTool: Sendable {
                 return ["", "\(error)"]
             }
         }
-        let out = table.setting(column: "text", to: zip(table.records, rows).map { r, v in
-            v[1].isEmpty ? v[0] : (table.index(of: "text").map { r[$0] } ?? "")
-        }).setting(column: MediaInfo.errorColumn, to: rows.map { $0[1] })
-        try out.write(to: output)
-        journal.finish()
-        return out
+        // A failed row keeps the caption it had.
+        let kept = zip(table.records, rows).map { r, v in [v[1].isEmpty ? v[0] : (table.index(of: "text").map { r[$0] } ?? ""), v[1]] }
+        return try RowRunner.finish(table, rows: kept, columns: ["text", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
     /// One frame as JPEG: at `fraction` of a video's length, or the image itself.

@@ -24,16 +24,13 @@ public struct DataInfoTool: Sendable {
         }
         // pandas stores a column holding a NaN as float64: resolution is written "2073600.0" once any row failed.
         let anyFailed = rows.contains { !$0[MediaInfo.columns.count].isEmpty }
-        var out = table
-        for (c, name) in MediaInfo.columns.enumerated() {
-            out = out.setting(column: name, to: rows.map { r in
-                name == "resolution" && anyFailed && !r[c].isEmpty ? "\(Double(r[c])!)" : r[c]
-            })
+        let r = MediaInfo.columns.firstIndex(of: "resolution")!
+        let final = rows.map { row in
+            var row = row
+            if anyFailed && !row[r].isEmpty { row[r] = "\(Double(row[r])!)" }
+            return row
         }
-        out = out.setting(column: MediaInfo.errorColumn, to: rows.map { $0[MediaInfo.columns.count] })
-        try out.write(to: output)
-        journal.finish()
-        return out
+        return try RowRunner.finish(table, rows: final, columns: MediaInfo.columns + [MediaInfo.errorColumn], output: output, journal: journal)
     }
 
     /// The reference's output name: the input's stem with `_info` (`_vinfo` for --video-info), beside it.

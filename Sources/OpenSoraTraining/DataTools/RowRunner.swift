@@ -39,6 +39,18 @@ public struct RowRunner: Sendable {
     }
 }
 
+extension RowRunner {
+    /// The table with `columns` set (replaced or appended) from `rows`, written to `output` atomically; then the
+    /// journal goes — the end of every per-file tool.
+    public static func finish(_ table: CSVTable, rows: [[String]], columns: [String], output: String, journal: RowJournal) throws -> CSVTable {
+        var out = table
+        for (c, name) in columns.enumerated() { out = out.setting(column: name, to: rows.map { $0[c] }) }
+        try out.write(to: output)
+        journal.finish()
+        return out
+    }
+}
+
 /// Rows finished by concurrent workers, with the count of those done (a lock keeps progress calls one at a time).
 final class RowResults: @unchecked Sendable {
     private var values: [[String]?]

@@ -51,9 +51,6 @@ public struct SceneCutTool: Sendable {
                 return ["", "\(error)"]
             }
         }
-        let out = table.setting(column: "clips", to: rows.map { $0[0] }).setting(column: MediaInfo.errorColumn, to: rows.map { $0[1] })
-        try out.write(to: report)
-        journal.finish()
-        return out
+        return try RowRunner.finish(table, rows: rows, columns: ["clips", MediaInfo.errorColumn], output: report, journal: journal)
     }
 }

@@ -19,10 +19,7 @@ public struct SceneDetectTool: Sendable {
                 return ["", "\(error)"]
             }
         }
-        let out = table.setting(column: "timestamp", to: rows.map { $0[0] }).setting(column: MediaInfo.errorColumn, to: rows.map { $0[1] })
-        try out.write(to: output)
-        journal.finish()
-        return out
+        return try RowRunner.finish(table, rows: rows, columns: ["timestamp", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
     public static func defaultOutput(for input: String) -> String {
