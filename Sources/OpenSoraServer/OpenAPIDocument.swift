@@ -85,17 +85,17 @@ enum OpenAPIDocument {
                                                 "content": ["text/event-stream": ["schema": ["type": "string"]]]],
                                         "400": error("not a job id"), "404": error("no such job")])]],
         ]
+        var components: [String: Any] = ["schemas": ["Job": job, "Error": errorSchema]]
         var document: [String: Any] = [
             "openapi": "3.0.3",
             "info": ["title": "opensora serve", "version": "1", "description": "Open-Sora 1.2 text-to-video jobs"],
             "paths": paths,
-            "components": ["schemas": ["Job": job, "Error": errorSchema]],
         ]
         if configuration.token != nil {
-            document["components"] = ["schemas": ["Job": job, "Error": errorSchema],
-                                      "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]]
+            components["securitySchemes"] = ["bearer": ["type": "http", "scheme": "bearer"]]
             document["security"] = [["bearer": [String]()]]
         }
+        document["components"] = components
         return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 }

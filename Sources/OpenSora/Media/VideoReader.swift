@@ -32,9 +32,10 @@ public enum VideoReader {
         return VideoFrames(count: data.count / frame, size: size, rgb: [UInt8](data.prefix(data.count / frame * frame)))
     }
 
-    /// Frame count, size and frame rate of a media file (ffprobe).
-    public static func probe(_ path: String) throws -> (frames: Int, size: VideoSize, fps: Double) {
-        let out = try FFmpeg.run(["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+    /// Frame count, size and frame rate of a media file (ffprobe). Counting decodes every frame; a caller that decodes
+    /// the video itself passes `countFrames: false` and gets 0 frames.
+    public static func probe(_ path: String, countFrames: Bool = true) throws -> (frames: Int, size: VideoSize, fps: Double) {
+        let out = try FFmpeg.run(["-v", "error", "-select_streams", "v:0"] + (countFrames ? ["-count_frames"] : []) + ["-show_entries",
                                   "stream=width,height,nb_read_frames,r_frame_rate", "-of", "json", path], tool: "ffprobe")
         guard let json = try JSONSerialization.jsonObject(with: out) as? [String: Any],
               let stream = (json["streams"] as? [[String: Any]])?.first

@@ -31,7 +31,7 @@ public struct CaptionTool: Sendable {
             do {
                 let kind = MediaKind(path: record[p])
                 guard let kind else { return ["", "unsupported extension; accepted: a video or an image"] }
-                let frames = try kind == .image ? [Self.jpeg(file, at: nil)] : tool.points.map { try Self.jpeg(file, at: $0) }
+                let frames = try kind == .image ? [Self.jpeg(file, at: nil)] : Self.jpegs(file, at: tool.points)
                 let text = tool.prompt ?? (kind == .image ? Self.imagePrompt : Self.videoPrompt)
                 let caption = try tool.client.complete([.text(text)] + frames.map { .jpeg($0) }, maxTokens: tool.maxTokens)
                 return [caption, ""]
@@ -44,23 +44,20 @@ public struct CaptionTool: Sendable {
         return try RowRunner.finish(table, rows: kept, columns: ["text", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
-    /// One frame as JPEG: at `fraction` of a video's length, or the image itself.
-    static func jpeg(_ path: String, at fraction: Double?) throws -> Data {
-        var args = ["-v", "error", "-nostdin"]
-        if let fraction {
-            let (frames, _, fps) = try VideoReader.probe(path)
-            guard frames > 0, fps > 0 else { throw FFmpeg.Failure(message: "no decodable frames in \(path)") }
-            let index = min(frames - 1, Int(Double(frames) * fraction))
-            args += ["-ss", String(format: "%.3f", Double(index) / fps)]
-        }
-        args += ["-i", path, "-frames:v", "1", "-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "3", "-"]
-        let data = try FFmpeg.run(args)
-        guard !data.isEmpty else { throw FFmpeg.Failure(message: "no frame at \(fraction ?? 0) of \(path)") }
+    /// The frames at `fractions` of a video's length as JPEG (the video probed once).
+    static func jpegs(_ path: String, at fractions: [Double]) throws -> [Data] {
+        let (frames, _, fps) = try VideoReader.probe(path)
+        guard frames > 0, fps > 0 else { throw FFmpeg.Failure(message: "no decodable frames in \(path)") }
+        return try fractions.map { try jpeg(path, at: Double(min(frames - 1, Int(Double(frames) * $0))) / fps) }
+    }
+
+    /// One frame as JPEG: the one at `seconds` of a video, or the image itself (nil).
+    static func jpeg(_ path: String, at seconds: Double?) throws -> Data {
+        let seek = seconds.map { ["-ss", String(format: "%.3f", $0)] } ?? []
+        let data = try FFmpeg.run(["-v", "error", "-nostdin"] + seek + ["-i", path, "-frames:v", "1", "-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "3", "-"])
+        guard !data.isEmpty else { throw FFmpeg.Failure(message: "no frame at \(seconds ?? 0) s of \(path)") }
         return data
     }
 
-    public static func defaultOutput(for input: String) -> String {
-        let url = URL(fileURLWithPath: input)
-        return url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + "_caption.csv").path
-    }
+    public static func defaultOutput(for input: String) -> String { RowRunner.siblingOutput(of: input, suffix: "_caption") }
 }

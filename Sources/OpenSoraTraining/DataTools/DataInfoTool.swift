@@ -20,7 +20,7 @@ public struct DataInfoTool: Sendable {
         // The journal keeps the integer resolution; the float form is decided when the table is assembled.
         let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
             let info = MediaInfo.probe(file, kind: videoOnly ? .video : MediaKind(path: record[p]))
-            return info.fields(integerResolution: true) + [info.error ?? ""]
+            return info.fields + [info.error ?? ""]
         }
         // pandas stores a column holding a NaN as float64: resolution is written "2073600.0" once any row failed.
         let anyFailed = rows.contains { !$0[MediaInfo.columns.count].isEmpty }
@@ -35,9 +35,7 @@ public struct DataInfoTool: Sendable {
 
     /// The reference's output name: the input's stem with `_info` (`_vinfo` for --video-info), beside it.
     public static func defaultOutput(for input: String, videoOnly: Bool) -> String {
-        let url = URL(fileURLWithPath: input)
-        let stem = url.deletingPathExtension().lastPathComponent + (videoOnly ? "_vinfo" : "_info")
-        return url.deletingLastPathComponent().appendingPathComponent(stem + "." + (url.pathExtension.isEmpty ? "csv" : url.pathExtension)).path
+        RowRunner.siblingOutput(of: input, suffix: videoOnly ? "_vinfo" : "_info")
     }
 }
 

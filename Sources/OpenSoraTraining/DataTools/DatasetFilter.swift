@@ -93,7 +93,7 @@ public struct DatasetFilter: Sendable {
                 let h = try col("height"), w = try col("width")
                 data = data.setting(column: "resolution", to: data.records.map { r in
                     guard let a = Double(r[h]), let b = Double(r[w]) else { return "" }
-                    return Self.number(a * b)
+                    return "\(a * b)"
                 })
             }
             data = try Self.numeric(data, col("resolution")) { $0 <= Double(hwmax) }
@@ -180,9 +180,6 @@ public struct DatasetFilter: Sendable {
         let parts = Array(repeating: "..", count: r.count - common) + p[common...]
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
-
-    /// A float as Python prints it (`2.0`, `0.5625`).
-    static func number(_ x: Double) -> String { "\(x)" }
 
     func mergingCameraMotion(_ data: CSVTable, source: String) throws -> CSVTable {
         let t = try data.column("text", in: source), c = try data.column("cmotion", in: source)

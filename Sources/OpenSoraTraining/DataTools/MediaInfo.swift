@@ -43,12 +43,12 @@ public struct MediaInfo: Equatable, Sendable {
         }
     }
 
-    /// The row's values for `columns` as pandas writes them (NaN empty); `resolution` as a float when the column holds
-    /// a NaN anywhere (`integerResolution` false), since pandas then stores the whole column as float64.
-    public func fields(integerResolution: Bool) -> [String] {
+    /// The row's values for `columns` as pandas writes them (NaN empty, resolution an integer; `DataInfoTool` makes it a
+    /// float when the table holds a failure).
+    public var fields: [String] {
         let ok = error == nil
         let aspect = ok ? "\(Double(height) / Double(width))" : ""
-        let resolution = ok ? (integerResolution ? "\(height * width)" : "\(Double(height * width))") : ""
+        let resolution = ok ? "\(height * width)" : ""
         return ["\(numFrames)", "\(height)", "\(width)", aspect, fps.map { "\($0)" } ?? "", resolution]
     }
 }

@@ -40,6 +40,13 @@ public struct RowRunner: Sendable {
 }
 
 extension RowRunner {
+    /// A tool's default output, the reference's way: the input's stem plus `suffix`, beside it, same extension.
+    public static func siblingOutput(of input: String, suffix: String) -> String {
+        let url = URL(fileURLWithPath: input)
+        let ext = url.pathExtension.isEmpty ? "csv" : url.pathExtension
+        return url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + suffix + "." + ext).path
+    }
+
     /// The table with `columns` set (replaced or appended) from `rows`, written to `output` atomically; then the
     /// journal goes — the end of every per-file tool.
     public static func finish(_ table: CSVTable, rows: [[String]], columns: [String], output: String, journal: RowJournal) throws -> CSVTable {

@@ -22,8 +22,5 @@ public struct SceneDetectTool: Sendable {
         return try RowRunner.finish(table, rows: rows, columns: ["timestamp", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
-    public static func defaultOutput(for input: String) -> String {
-        let url = URL(fileURLWithPath: input)
-        return url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + "_timestamp.csv").path
-    }
+    public static func defaultOutput(for input: String) -> String { RowRunner.siblingOutput(of: input, suffix: "_timestamp") }
 }

@@ -46,8 +46,9 @@ public struct SceneDetector: Sendable {
 
     /// Decodes `path` at the processing size and scores every frame against the one before.
     public func scores(path: String) throws -> (scores: [Double], fps: Double) {
-        let (frames, size, fps) = try VideoReader.probe(path)
-        guard frames > 0, size.width > 0 else { throw FFmpeg.Failure(message: "no video frames") }
+        // Size and rate only: the frames are decoded once, below.
+        let (_, size, fps) = try VideoReader.probe(path, countFrames: false)
+        guard size.width > 0, size.height > 0 else { throw FFmpeg.Failure(message: "no video stream") }
         let stream = try FrameStream(path: path, size: Self.processingSize(size))
         var scores = [Double](), previous: HSVFrame?
         while let rgb = try stream.next() {
