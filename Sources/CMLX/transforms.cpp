@@ -99,6 +99,21 @@ int cmlx_checkpoint(cmlx_closure* out, cmlx_closure c) {
     });
 }
 
+int cmlx_custom_vjp(cmlx_closure* out, cmlx_closure fun, cmlx_closure backward) {
+    return guard([&] {
+        if (fun == nullptr || backward == nullptr) throw std::invalid_argument("[cmlx_custom_vjp] null closure handle");
+        auto bwd = backward->fn;
+        auto vjp = [bwd](const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
+                         const std::vector<mx::array>& outputs) {
+            std::vector<mx::array> all(primals);
+            all.insert(all.end(), cotangents.begin(), cotangents.end());
+            all.insert(all.end(), outputs.begin(), outputs.end());
+            return bwd(all);
+        };
+        *out = new cmlx_closure_impl{mx::custom_vjp(fun->fn, vjp)};
+    });
+}
+
 int cmlx_in_grad_trace(void) { return grad_trace_depth > 0 ? 1 : 0; }
 
 int cmlx_array_is_tracer(cmlx_array a) {

@@ -49,20 +49,33 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "The chat model --llm-refine uses.")
     var llmModel = "gpt-4o"
 
+    @Option(help: "Sequence-parallel ranks: each frame's tokens split over N processes on this machine (inside `opensora launch`, its rank count).")
+    var sp = 1
+
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        let world = try ParallelWorld.current()
+        if sp > 1, world.size == 1 { return try LaunchCommand.parse(["-n", "\(sp)", "--"] + CommandLine.arguments.dropFirst()).run() }
+        guard sp == 1 || sp == world.size else {
+            throw OpenSoraError.invalidInput("--sp \(sp) differs from the launch's \(world.size) ranks (inference is sequence-parallel over all of them)")
+        }
+        let quiet = output.quiet || !world.isWriter
         var prompts = prompt
         if let promptPath { prompts += try PromptFile.read(promptPath) }
         if llmRefine {
-            let refiner = PromptRefiner(client: ChatCompletionsClient(try .fromEnvironment(model: llmModel)))
-            prompts = try prompts.map { original in
-                let refined = try refiner.refine(original)
-                if !output.quiet { FileHandle.standardError.write(Data("refined: \(original) → \(refined)\n".utf8)) }
-                return refined
+            // Only rank 0 asks the LLM; every rank uses its answer (spec/parallelism.md §3.6).
+            if world.isWriter {
+                let refiner = PromptRefiner(client: ChatCompletionsClient(try .fromEnvironment(model: llmModel)))
+                prompts = try prompts.map { original in
+                    let refined = try refiner.refine(original)
+                    if !quiet { FileHandle.standardError.write(Data("refined: \(original) → \(refined)\n".utf8)) }
+                    return refined
+                }
             }
+            prompts = try world.group.shareFromRankZero(prompts)
         }
         var request = GenerationRequest(prompts: prompts)
         try sampling.apply(to: &request, defaults: try model.generationDefaults())
@@ -75,13 +88,16 @@ struct GenerateCommand: ParsableCommand {
         request.sampleCount = numSample
         try request.validate()
 
-        let progress = output.quiet ? nil : TerminalProgress()
+        let progress = quiet ? nil : TerminalProgress()
         do {
             _ = progress?.handle(.stage(.loadingModels))
-            let pipeline = GenerationPipeline(container: try model.container())
+            let container = try model.container()
+            container.models.denoiser.sequenceParallel = world.group  // spec/parallelism.md §3.6: several ranks = SP
+            let pipeline = GenerationPipeline(container: container)
+            pipeline.writesFiles = world.isWriter
             let files = try pipeline.generate(request, onEvent: { progress?.handle($0) ?? .proceed }, saved: { progress?.saved($0) })
             progress?.endLine()
-            if !output.quiet { print(files.joined(separator: "\n")) }
+            if !quiet { print(files.joined(separator: "\n")) }
         } catch {
             progress?.endLine()  // the error starts a line of its own
             throw error

@@ -205,6 +205,9 @@ int cmlx_set_compile_enabled(int enabled);
  *  once its cotangents exist. Gradients reach `c`'s explicit inputs only (arrays it captures are
  *  constants). The result keeps `c`'s callback alive. */
 int cmlx_checkpoint(cmlx_closure* out, cmlx_closure c);
+/** `fun` with its vector-Jacobian product replaced by `backward`, which receives the primals, then
+ *  the cotangents, then the outputs (one vector) and returns one cotangent per primal. */
+int cmlx_custom_vjp(cmlx_closure* out, cmlx_closure fun, cmlx_closure backward);
 /** 1 while cmlx_value_and_grad or cmlx_vjp is running on this thread (tracing or differentiating). */
 int cmlx_in_grad_trace(void);
 /** 1 when `a` depends on an input that a running transform traces (an MLX tracer), else 0. */

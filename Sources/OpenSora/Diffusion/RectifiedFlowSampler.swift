@@ -96,6 +96,7 @@ public struct RectifiedFlowSampler: Sendable {
             z = z + v * dt.reshaped(b, 1, 1, 1, 1)
             if let upper { z = Tensor.where(upper.reshaped(broadcast), z, start) }
             try z.eval()
+            PeerWatchdog.settle()  // a sequence-parallel step's exchanges have completed
             try onStep?(step)  // after the step's work, so progress reports real time
         }
         return z

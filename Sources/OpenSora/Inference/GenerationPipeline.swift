@@ -6,6 +6,8 @@ import MLXTensor
 /// exists) with its JSON sidecar; returns the paths in prompt/sample order.
 public final class GenerationPipeline {
     public let engine: GenerationEngine
+    /// False on every rank but 0 of a parallel launch: the videos are made, not written.
+    public var writesFiles = true
 
     public init(container: ModelContainer) { engine = GenerationEngine(container: container) }
 
@@ -18,9 +20,10 @@ public final class GenerationPipeline {
                          basePath: ((GenerationEngine.GeneratedVideo) -> String)? = nil,
                          saved: (String) -> Void = { _ in }) throws -> [String] {
         try request.validate()
-        try prepareDirectory(request.saveDirectory)
+        if writesFiles { try prepareDirectory(request.saveDirectory) }
         var written = [String]()
         try engine.generate(request, onEvent: onEvent) { video in
+            guard writesFiles else { return }
             let base = basePath?(video) ?? OutputNaming.path(
                 saveDirectory: request.saveDirectory, sampleName: request.sampleName, index: request.startIndex + video.prompt,
                 prompt: video.prepared.caption, promptAsPath: request.promptAsPath, sampleCount: request.sampleCount, sample: video.sample)

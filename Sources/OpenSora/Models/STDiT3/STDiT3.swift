@@ -22,6 +22,11 @@ public final class STDiT3: Module {
     /// Recompute each block's activations in the backward pass instead of keeping them (the
     /// reference's `grad_checkpoint=True`); no effect outside a gradient trace.
     public var gradientCheckpointing = false
+    /// Ulysses sequence parallelism (spec/parallelism.md §3): every rank runs the whole model on
+    /// the same inputs but the blocks on 1/p of each frame's tokens; the output is gathered.
+    public var sequenceParallel: ParallelGroup = .single {
+        didSet { for block in spatialBlocks { block.attention.sequenceParallel = sequenceParallel } }
+    }
     private var positionCache = [String: Tensor]()
 
     /// Parameters as the reference's constructors draw them, before `initialize_weights` (see
@@ -99,13 +104,18 @@ public final class STDiT3: Module {
         // Tokens + position embedding (same for every frame).
         let position = positionEmbedding(height: grid.h, width: grid.w, pixelHeight: height, pixelWidth: width).asType(dtype)
         var h = patchEmbedder(x.asType(dtype))
-        h = (h.reshaped(b, grid.t, s, config.hiddenSize) + position.expandedDims(0)).reshaped(b, grid.t * s, config.hiddenSize)
+        h = h.reshaped(b, grid.t, s, config.hiddenSize) + position.expandedDims(0)
 
+        // Each sequence-parallel rank keeps its 1/p of every frame's tokens through the blocks.
+        let sp = sequenceParallel, local = s / sp.size
+        h = sp.splitForwardGatherBackward(h, axis: 2, gradientScale: .down).reshaped(b, grid.t * local, config.hiddenSize)
         for (spatial, temporal) in zip(spatialBlocks, temporalBlocks) {
             for block in [spatial, temporal] {
-                h = try run(block, h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: s)
+                h = try run(block, h, caption: captionTokens, conditioning: conditioning, frames: grid.t, tokensPerFrame: local)
             }
         }
+        h = sp.gatherForwardSplitBackward(h.reshaped(b, grid.t, local, config.hiddenSize), axis: 2, gradientScale: .up)
+            .reshaped(b, grid.t * s, config.hiddenSize)
         let out = finalLayer(h, t: t, t0: t0, frameMask: frameMask, frames: grid.t, tokensPerFrame: s)
         return try unpatchify(out, grid: grid, frames: tx, height: hx, width: wx).asType(.float32).checked()
     }
@@ -172,6 +182,14 @@ public final class STDiT3: Module {
         guard fps.count > 0, b % fps.count == 0 else { throw bad("fps has \(fps.count) values; it must divide batch \(b)") }
         guard height > 0, width > 0, height.isFinite, width.isFinite else {
             throw bad("pixel height \(height) / width \(width) must be positive")
+        }
+        let p = sequenceParallel.size
+        if p > 1 {
+            let g = patchEmbedder.gridSize(frames: x.dim(2), height: x.dim(3), width: x.dim(4))
+            guard (g.h * g.w) % p == 0, config.headCount % p == 0 else {
+                throw bad("sequence parallelism over \(p) ranks needs the \(g.h)×\(g.w) = \(g.h * g.w) tokens per frame and the "
+                          + "\(config.headCount) heads to divide by \(p)")
+            }
         }
     }
 }
