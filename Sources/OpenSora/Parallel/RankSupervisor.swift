@@ -4,7 +4,7 @@ import Foundation
 /// signal) stops the others, so a dead peer never leaves the rest blocked in a collective; the
 /// launch's result names that rank. Rank 0 prints to the terminal; the others' stderr is shown
 /// with a `[rank i]` prefix and their stdout (the same progress again) is dropped.
-public final class RankSupervisor {
+public final class RankSupervisor: @unchecked Sendable {  // `exited` is guarded by `lock`
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public let rank: Int
         public let status: Int32
@@ -21,6 +21,9 @@ public final class RankSupervisor {
 
     private let processes: [Process]
     private let grace: TimeInterval
+    /// Ranks in the order they exited: the first failure is the cause, later ones its consequences.
+    private var exited = [Int]()
+    private let lock = NSLock()
 
     /// `commands[i]` is rank i's executable, arguments and environment additions.
     public init(commands: [(executable: URL, arguments: [String], environment: [String: String])], grace: TimeInterval = 5) {
@@ -44,6 +47,14 @@ public final class RankSupervisor {
             }
             return p
         }
+        for (rank, p) in processes.enumerated() {
+            p.terminationHandler = { [weak self] _ in
+                guard let self else { return }
+                self.lock.lock()
+                self.exited.append(rank)
+                self.lock.unlock()
+            }
+        }
     }
 
     /// Starts every rank and waits; throws the first failure after stopping the rest.
@@ -55,12 +66,16 @@ public final class RankSupervisor {
             }
         }
         while true {
-            if let (rank, p) = processes.enumerated().first(where: { !$0.element.isRunning && failed($0.element) }) {
+            lock.lock()
+            let order = exited
+            lock.unlock()
+            if let rank = order.first(where: { failed(processes[$0]) }) {
+                let p = processes[rank]
                 let running = processes.indices.filter { processes[$0].isRunning }
                 stop(except: rank)
                 throw Failure(rank: rank, status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, stopped: running)
             }
-            if processes.allSatisfy({ !$0.isRunning }) { return }
+            if order.count == processes.count { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }

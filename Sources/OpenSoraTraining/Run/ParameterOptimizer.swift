@@ -2,6 +2,7 @@
 // grad_clip, update_ema from the fp32 master after every step); spec/training.md §9.
 import MLXTensor
 import NN
+import OpenSora
 
 /// One module's optimisation, shared by both trainers: float32 master weights (the module computes in its
 /// own dtype), gradients averaged over micro-batches, global-norm clipping, AdamW at the warm-up rate, EMA.
@@ -18,6 +19,8 @@ public final class ParameterOptimizer {
     /// Buffers the module's own forward updates (BatchNorm statistics): kept in their dtype, not cast, and read back
     /// from the module after every step so the checkpoint holds them.
     public let liveBuffers: Set<String>
+    /// The ranks whose gradients (and losses) are averaged before the update: data parallelism's world.
+    public var gradientGroup: ParallelGroup = .single
 
     /// What one optimizer step did.
     public struct Step: Sendable, Equatable {
@@ -63,7 +66,12 @@ public final class ParameterOptimizer {
             lossSum += Double(try value.asType(.float32).item() as Float)
         }
         let scale = 1 / Float(microBatches)
-        let averaged = microBatches == 1 ? sum : sum.mapValues { $0 * scale }
+        let local = microBatches == 1 ? sum : sum.mapValues { $0 * scale }
+        // Every rank's mean weighs equally, whatever its batch size (spec/parallelism.md §5 item 5).
+        let averaged = gradientGroup.mean(of: local)
+        if !gradientGroup.isSingle {
+            lossSum = Double(try (gradientGroup.allSum(Tensor([Float(lossSum)])) / Float(gradientGroup.size)).item() as Float)
+        }
         let (clipped, norm) = try clipGradientNorm(averaged, maxNorm: gradClip > 0 ? gradClip : .infinity)
         let lr = schedule.learningRate(afterSteps: adamw.step)
         adamw.learningRate = lr

@@ -5,6 +5,7 @@ import MLXTensor
 
 /// The loop both trainers run: epochs of batches, grouped `grad_accumulation_steps` per optimizer step, a JSONL
 /// line per step, atomic checkpoints every `ckpt_every` steps and at the end, and exact resume from any of them.
+/// Under data parallelism every rank runs it on its shard; rank 0 alone writes the files.
 public final class TrainingLoop<Task: TrainingTask> {
     public struct Options {
         /// The run's folder; nil creates the next `{outputs}/NNN-{model}` one (a resume uses the checkpoint's).
@@ -48,8 +49,10 @@ public final class TrainingLoop<Task: TrainingTask> {
     var config: TrainingConfig { task.config }
 
     public func run() throws -> Summary {
-        guard config.spSize == 1 else {
-            throw ConfigError.invalidValue(path: "sp_size", value: "\(config.spSize)", accepted: "1 (sequence parallelism is not in this trainer yet)")
+        let parallel = task.parallelism, writer = parallel.isWriter
+        guard config.spSize == parallel.sequence.size else {
+            throw ConfigError.invalidValue(path: "sp_size", value: "\(config.spSize)",
+                                           accepted: "\(parallel.sequence.size), the run's sequence-parallel ranks (start it with `opensora launch -n N`)")
         }
         var progress = TrainingProgress(epoch: 0, step: 0, globalStep: 0)
         if let resume = options.resume {
@@ -59,7 +62,7 @@ public final class TrainingLoop<Task: TrainingTask> {
                                        ema: loaded.checkpoint.ema, source: folder)
             if let notice = try task.restoreDiscriminator(from: loaded) { options.onMessage(notice) }
             experiment = options.experiment ?? (folder as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: experiment, withIntermediateDirectories: true)  // a new folder for the rest
+            if writer { try FileManager.default.createDirectory(atPath: experiment, withIntermediateDirectories: true) }  // a new folder for the rest
             if config.startFromScratch {
                 options.onMessage("loaded weights and optimizer from \(folder); starting from step 0 (start_from_scratch)")
             } else {
@@ -69,16 +72,18 @@ public final class TrainingLoop<Task: TrainingTask> {
             }
         } else if let given = options.experiment {
             experiment = given
-            try FileManager.default.createDirectory(atPath: given, withIntermediateDirectories: true)
-            try AtomicFile.write(Data(config.yamlText().utf8), to: (given as NSString).appendingPathComponent("config.yaml"), durable: true)
+            if writer {
+                try FileManager.default.createDirectory(atPath: given, withIntermediateDirectories: true)
+                try AtomicFile.write(Data(config.yamlText().utf8), to: (given as NSString).appendingPathComponent("config.yaml"), durable: true)
+            }
         } else {
-            experiment = try ExperimentFolder.create(for: config)
+            experiment = writer ? try ExperimentFolder.create(for: config) : "(rank \(parallel.world.rank) writes nothing)"
         }
         guard task.optimizer.completedSteps == progress.globalStep || config.startFromScratch else {
             throw TrainingError.checkpointMismatch(what: "optimizer", key: "step",
                                                    reason: "\(task.optimizer.completedSteps), the progress says \(progress.globalStep)")
         }
-        let log = try TrainingLog(path: (experiment as NSString).appendingPathComponent("log.jsonl"), resumingAfter: progress.globalStep)
+        let log = writer ? try TrainingLog(path: (experiment as NSString).appendingPathComponent("log.jsonl"), resumingAfter: progress.globalStep) : nil
         let accumulation = config.gradAccumulationSteps
         let perEpoch = max(1, try task.batchCount(epoch: progress.epoch) / accumulation)
         let total = config.maxSteps ?? perEpoch * config.epochs
@@ -87,13 +92,14 @@ public final class TrainingLoop<Task: TrainingTask> {
         var lastCheckpoint: String?, skippedBefore = 0, samples = 0, savedAt = progress.globalStep
 
         func save() throws {
+            savedAt = progress.globalStep
+            guard writer else { return }
             let checkpoint = TrainingCheckpoint(
                 progress: progress, model: task.optimizer.modelState(), ema: try task.optimizer.emaState(),
                 optimizer: task.optimizer.adamw.state(), sampler: BatchSamplerState(epoch: progress.epoch, position: progress.step),
                 rng: RNGStates(keys: ["run": .init(seed: config.seed, counter: UInt64(progress.globalStep))]),
                 config: config, modelConfig: try task.modelConfigJSON(), discriminator: try task.discriminatorState())
             lastCheckpoint = try checkpoint.save(in: experiment, keepLast: config.keepLastCheckpoints, afterFile: options.onCheckpointFile)
-            savedAt = progress.globalStep
             options.onMessage("saved \(lastCheckpoint!)")
         }
 
@@ -131,17 +137,18 @@ public final class TrainingLoop<Task: TrainingTask> {
                 let terms = try task.lastTerms()
                 progress.globalStep += 1
                 progress.step = startPosition + source.consumed()
-                samples += group.reduce(0) { $0 + task.sampleCount(of: $1) }
+                // Throughput of the whole run: this rank's samples times the data ranks (ranks in other buckets differ a little).
+                samples += group.reduce(0) { $0 + task.sampleCount(of: $1) } * parallel.data.worldSize
                 let skipped = skippedBefore + source.skipped()
                 let elapsed = (clock.now - start).seconds
                 var entry = TrainingLogEntry(step: progress.globalStep, epoch: epoch, loss: result.loss, lr: result.learningRate,
                                              samplesPerSecond: Double(samples) / max(elapsed, 1e-9), elapsedSeconds: elapsed,
                                              gradNorm: result.gradNorm, skippedSamples: skipped > 0 ? skipped : nil,
                                              terms: terms.isEmpty ? nil : terms)
-                if config.evalEvery > 0, progress.globalStep % config.evalEvery == 0 {
+                if config.evalEvery > 0, progress.globalStep % config.evalEvery == 0, writer {
                     entry.evalLosses = try task.evaluate(afterStep: progress.globalStep)
                 }
-                try log.append(entry)
+                try log?.append(entry)
                 options.onStep(entry)
                 if config.ckptEvery > 0, progress.globalStep % config.ckptEvery == 0 { try save() }
                 if upcoming == nil, epoch + 1 < config.epochs, progress.globalStep < total,
@@ -154,7 +161,8 @@ public final class TrainingLoop<Task: TrainingTask> {
         if savedAt != progress.globalStep { try save() }
         let skipped = skippedBefore
         if skipped > 0 { options.onMessage("skipped \(skipped) unreadable sample(s); see the warnings above") }
-        return Summary(experiment: experiment, completedSteps: progress.globalStep, lastCheckpoint: lastCheckpoint ?? TrainingCheckpoint.latest(in: experiment),
+        return Summary(experiment: experiment, completedSteps: progress.globalStep,
+                       lastCheckpoint: lastCheckpoint ?? (writer ? TrainingCheckpoint.latest(in: experiment) : nil),
                        skippedSamples: skipped)
     }
 }

@@ -9,6 +9,8 @@ public protocol TrainingTask: AnyObject {
 
     var config: TrainingConfig { get }
     var optimizer: ParameterOptimizer { get }
+    /// The ranks this run spans; rank 0 writes the files.
+    var parallelism: TrainingParallelism { get }
     /// Batches (sampler positions) of `epoch` for this rank.
     func batchCount(epoch: Int) throws -> Int
     /// The batches of `epoch` from sampler position `start` on.
@@ -33,6 +35,7 @@ public protocol TrainingTask: AnyObject {
 
 /// Defaults for trainers with one model and a single loss (the diffusion trainer).
 extension TrainingTask {
+    public var parallelism: TrainingParallelism { .single }
     public func afterOptimizerStep(step: Int) throws {}
     public func lastTerms() throws -> [String: Double] { [:] }
     public func discriminatorState() throws -> DiscriminatorState? { nil }
