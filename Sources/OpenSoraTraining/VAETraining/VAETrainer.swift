@@ -17,6 +17,7 @@ public final class VAETrainer: TrainingTask {
     public let keys: RunKeys
     public let dataset: TrainingDataset
     public let sampler: DistributedSampler
+    public let parallelism: TrainingParallelism
     /// The clips' shape: `num_frames` × `image_size`.
     public let shape: BucketShape
     /// Where the weights came from and whether LPIPS is on (the terminal's first line).
@@ -28,7 +29,10 @@ public final class VAETrainer: TrainingTask {
     var discTerm: Double?
     let warn: @Sendable (String) -> Void
 
-    public init(config: TrainingConfig, warn: @escaping @Sendable (String) -> Void = DataLoader.warnOnStandardError) throws {
+    /// `parallelism`: data parallelism (the sampler's rank share, gradients averaged over the ranks); the VAE has no
+    /// sequence parallelism. A resume continues at this rank's batch position, as train_vae.py's sampler does.
+    public init(config: TrainingConfig, parallelism: TrainingParallelism = .single,
+                warn: @escaping @Sendable (String) -> Void = DataLoader.warnOnStandardError) throws {
         guard config.trainer == .vae else { throw TrainingError.wrongTrainer(config: "the config", expected: .vae, found: config.trainer) }
         try config.validate()
         guard config.dataset.type == .videoText else {
@@ -43,6 +47,7 @@ public final class VAETrainer: TrainingTask {
         }
         self.config = config
         self.warn = warn
+        self.parallelism = parallelism
         keys = RunKeys(seed: config.seed)
         stage = try VAETrainingStage(config: config)
         shape = BucketShape(frameCount: stage.numFrames, size: VideoSize(height: size[0], width: size[1]))
@@ -56,12 +61,14 @@ public final class VAETrainer: TrainingTask {
         loss = VAELoss(lossConfig, perceptual: perceptual)
         var initialization = built.initialization + "; " + note
         optimizer = try ParameterOptimizer(module: vae, config: config, computeDType: config.dtype.computeDType)
+        optimizer.gradientGroup = parallelism.world
         adversarial = try config.discriminator.map { try VAEAdversarialTraining(config: config, section: $0, keys: RunKeys(seed: config.seed)) }
+        adversarial?.optimizer.gradientGroup = parallelism.world
         if adversarial != nil { initialization += "; discriminator NLayerDiscriminator (PyTorch default init)" }
         dataset = try TrainingDataset(table: DatasetTable(contentsOf: dataPath), frameInterval: config.dataset.frameInterval,
                                       transform: transform == .center ? .centre : .resizeCrop, repeatsImages: true,
                                       cache: config.dataset.decodedCache)
-        sampler = DistributedSampler(count: dataset.table.rows.count, batchSize: config.batchSize ?? 1)
+        sampler = DistributedSampler(count: dataset.table.rows.count, batchSize: config.batchSize ?? 1, shard: parallelism.data)
         self.initialization = initialization
     }
 
@@ -84,8 +91,10 @@ public final class VAETrainer: TrainingTask {
     public func batchCount(epoch: Int) throws -> Int { try sampler.batchCount(epoch: epoch) }
 
     public func batches(epoch: Int, from start: Int) throws -> TrainingBatchSource<TrainingBatch> {
+        // Rank r's batch k is the k·R + r-th of the epoch's order (batch size 1: exactly that row), and decodes with its seed.
+        let shard = parallelism.data
         let requests = try sampler.batches(epoch: epoch, from: start, shape: shape).enumerated().map { i, batch in
-            BatchRequest(batch: batch, seed: keys.seedValue(step: epoch, micro: start + i, .dataOrder))
+            BatchRequest(batch: batch, seed: keys.seedValue(step: epoch, micro: (start + i) * shard.worldSize + shard.rank, .dataOrder))
         }
         let loader = DataLoader(dataset: dataset, requests: requests, prefetchDepth: config.numWorkers > 0 ? 2 : 0, warn: warn)
         return TrainingBatchSource(loader)
@@ -93,6 +102,7 @@ public final class VAETrainer: TrainingTask {
 
     public func loss(of batch: TrainingBatch, step: Int, micro: Int) throws -> Tensor {
         if micro == 0 { stepTerms.removeAll() }
+        let micro = parallelism.microIndex(micro, accumulation: config.gradAccumulationSteps)
         let losses = try stepLosses(of: batch.video, step: step, micro: micro, training: true)
         stepTerms.append(losses.named)
         return losses.total

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OpenSora
 import OpenSoraTraining
 
 /// `opensora train-vae CONFIG.yaml`: the video VAE trainer (scripts/train_vae.py), through the same loop as `train`.
@@ -28,7 +29,7 @@ struct TrainVAECommand: ParsableCommand {
             loss.lpipsWeights = lpipsWeights
             config.vaeLoss = loss
         }
-        let trainer = try VAETrainer(config: config)
+        let trainer = try VAETrainer(config: config, parallelism: try TrainingParallelism(world: try ParallelWorld.current(), sequenceSize: config.spSize))
         try TrainingSession.run(trainer, resume: session.resume, experiment: session.experiment, started: trainer.initialization)
     }
 }

@@ -86,8 +86,9 @@ final class DataParallelTrainingTests: XCTestCase {
 
     func losses(_ experiment: String) throws -> [Double] { try TrainingLog.read(path(experiment) + "/log.jsonl").map(\.loss) }
 
-    func assertSameWeights(_ a: String, _ b: String, tolerance: Float, file: StaticString = #filePath, line: UInt = #line) throws {
-        for ema in [false, true] {
+    func assertSameWeights(_ a: String, _ b: String, tolerance: Float, ema withEMA: Bool = true, file: StaticString = #filePath,
+                           line: UInt = #line) throws {
+        for ema in withEMA ? [false, true] : [false] {
             let wa = try weights(a, ema: ema), wb = try weights(b, ema: ema)
             XCTAssertEqual(Set(wa.keys), Set(wb.keys), file: file, line: line)
             for (name, x) in wa.sorted(by: { $0.key < $1.key }) {
@@ -128,6 +129,32 @@ final class DataParallelTrainingTests: XCTestCase {
         try train(try config("sp.yaml", accumulation: 1, steps: 2, sp: 2), experiment: "sp", ranks: 2)
         for (a, b) in zip(try losses("one"), try losses("sp")) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(a)) }
         try assertSameWeights("one", "sp", tolerance: 1e-5)
+    }
+
+    /// Four ranks as 2 data × 2 sequence ranks: the ring cannot split groups, so each SP pair's exchanges run over the
+    /// world (emulated subgroups); still the step of one process accumulating the two data ranks' batches.
+    func testATwoByTwoMeshStepsLikeOneProcess() throws {
+        try train(try config("one.yaml", accumulation: 2, steps: 2), experiment: "one")
+        try train(try config("mesh.yaml", accumulation: 1, steps: 2, sp: 2), experiment: "mesh", ranks: 4)
+        for (a, b) in zip(try losses("one"), try losses("mesh")) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(a)) }
+        try assertSameWeights("one", "mesh", tolerance: 1e-5)
+    }
+
+    /// The VAE trainer shares the loop and the optimizer: two ranks of batch 1 step like one process accumulating 2.
+    func testVAETrainerOnTwoDataRanksStepsLikeOneProcess() throws {
+        let run = try TinyVAERun(videos: 4, images: 0)
+        for (name, accumulation) in [("vae-one.yaml", 2), ("vae-two.yaml", 1)] {
+            let yaml = try run.config(steps: 2, extra: ["batch_size=1", "grad_accumulation_steps=\(accumulation)"]).yamlText()
+            try Data(yaml.utf8).write(to: URL(fileURLWithPath: path(name)))
+        }
+        var args = ["train-vae", path("vae-one.yaml"), "--experiment", path("vae-one")]
+        var r = try opensora(args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        args = ["launch", "-n", "2", "--", "train-vae", path("vae-two.yaml"), "--experiment", path("vae-two")]
+        r = try opensora(args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for (a, b) in zip(try losses("vae-one"), try losses("vae-two")) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(a)) }
+        try assertSameWeights("vae-one", "vae-two", tolerance: 1e-5, ema: false)
     }
 
     func testSequenceParallelWithoutALaunchIsAConfigError() throws {
