@@ -82,6 +82,7 @@ let package = Package(
         .executableTarget(name: "bench-sampling-step", dependencies: ["OpenSora"], path: "Benchmarks/SamplingStep"),
         .executableTarget(name: "bench-cpu-kernels", dependencies: ["MLXTensor"], path: "Benchmarks/CPUKernels"),
         .executableTarget(name: "bench-training-memory", dependencies: ["OpenSora"], path: "Benchmarks/TrainingMemory"),
+        .executableTarget(name: "bench-sequence-parallel", dependencies: ["OpenSora"], path: "Benchmarks/SequenceParallel"),
         .testTarget(name: "MLXTensorTests", dependencies: ["MLXTensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "OpenSoraTests", dependencies: ["OpenSora", "OpenSoraParity"]),

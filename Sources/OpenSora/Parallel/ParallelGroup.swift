@@ -17,6 +17,8 @@ public final class ParallelGroup: @unchecked Sendable {
     let process: ProcessGroup?
     /// Set when `process` is the whole world standing in for a subgroup it cannot split off.
     let emulatedOver: ProcessGroup?
+    /// Calls and bytes this process's collectives in the group sent.
+    public let traffic = CommunicationTraffic()
 
     /// This process alone.
     public static let single = ParallelGroup(rank: 0, members: [0], process: nil, emulatedOver: nil)
@@ -55,7 +57,10 @@ public final class ParallelGroup: @unchecked Sendable {
     public func allSum(_ x: Tensor) -> Tensor {
         guard let process else { return x }
         PeerWatchdog.expect("a sum of \(x.shape) over ranks \(members)")
-        guard emulatedOver != nil else { return process.allSum(x) }
+        guard emulatedOver != nil else {
+            traffic.record("all_sum", bytes: 2 * (process.size - 1) * x.count * x.dtype.size / process.size)
+            return process.allSum(x)
+        }
         return gatheredParts(x).sum(axes: [0])
     }
 
@@ -63,6 +68,7 @@ public final class ParallelGroup: @unchecked Sendable {
     public func gatheredParts(_ x: Tensor) -> Tensor {
         guard let process else { return x.expandedDims(0) }
         PeerWatchdog.expect("a gather of \(x.shape) from ranks \(members)")
+        traffic.record("all_gather", bytes: (process.size - 1) * x.count * x.dtype.size)
         let all = process.allGather(x.expandedDims(0))
         guard emulatedOver != nil else { return all }
         return all.take(Tensor(int32: members.map(Int32.init)), axis: 0)

@@ -6,7 +6,7 @@ import NN
 /// Computations run once in the test process (a group of one) and once by each rank of a real
 /// `opensora launch -n 2` (the world), so the two can be compared value for value.
 enum ParallelCase: String, CaseIterable {
-    case tinyVideo, tinyImage, tinyVideoMasked, midVideoMasked, gradients, gradientsCheckpointed, exchange
+    case tinyVideo, tinyImage, tinyVideoMasked, midVideoMasked, gradients, gradientsCheckpointed, exchange, traffic
 
     /// The named results; under several ranks every rank computes them, rank 0's are compared.
     func run(group: ParallelGroup) throws -> [String: Tensor] {
@@ -18,6 +18,12 @@ enum ParallelCase: String, CaseIterable {
         case .gradients: return try gradients(checkpointing: false, group: group)
         case .gradientsCheckpointed: return try gradients(checkpointing: true, group: group)
         case .exchange: return try exchange(group: group)
+        case .traffic:
+            group.traffic.reset()
+            let out = try forward(.tiny, frames: 3, size: (8, 8), masked: true, group: group)["output"]!
+            try out.eval()
+            let t = group.traffic.snapshot
+            return ["calls": Tensor(int32: [Int32(t.totalCalls)]), "bytes": Tensor(int32: [Int32(t.totalBytesSent)])]
         }
     }
 

@@ -43,6 +43,17 @@ final class SequenceParallelTests: XCTestCase {
         XCTAssertLessThanOrEqual(try maxAbsDifference(analytic, numeric), 2e-3)
     }
 
+    /// Bytes a rank sends in one tiny forward (B 2, T 3, 16 tokens a frame, C 64, 2 spatial blocks), worked out by
+    /// hand: per spatial block an all-gather of its qkv share (2·3·8·192 floats) and of the attention output
+    /// (2·3·8·64), then the final gather of the tokens (2·3·8·64); each sends one peer its 4-byte floats.
+    func testTrafficOfOneForwardIsTheFormula() throws {
+        let r = try ParallelLaunch.results(of: .traffic)
+        let qkv = 2 * 3 * 8 * 192 * 4, out = 2 * 3 * 8 * 64 * 4
+        XCTAssertEqual(try r["calls"]!.toInt32Array(), [5])
+        XCTAssertEqual(try r["bytes"]!.toInt32Array(), [Int32(2 * (qkv + out) + out)])
+        XCTAssertEqual(try ParallelCase.traffic.run(group: .single)["bytes"]!.toInt32Array(), [0])
+    }
+
     func testTokensThatDoNotDivideAreATypedError() throws {
         let model = try STDiT3(.tiny, key: RandomKey(seed: 1))
         let world = ParallelGroup(rank: 0, members: [0, 1], process: nil, emulatedOver: nil)

@@ -188,7 +188,7 @@ public final class STDiT3: Module {
             let g = patchEmbedder.gridSize(frames: x.dim(2), height: x.dim(3), width: x.dim(4))
             guard (g.h * g.w) % p == 0, config.headCount % p == 0 else {
                 throw bad("sequence parallelism over \(p) ranks needs the \(g.h)×\(g.w) = \(g.h * g.w) tokens per frame and the "
-                          + "\(config.headCount) heads to divide by \(p)")
+                          + "\(config.headCount) heads to divide by \(p) (choose a size whose patch grid does, e.g. 240p at 1:1: 20×20)")
             }
         }
     }
