@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs, idempotently and only what is missing:
 #   Debian: OpenBLAS (the BLAS every executable links before libmlx), ffmpeg (media I/O), curl (the serve tests'
-#           HTTP client against the real binary)
+#           HTTP client against the real binary), chromium + chromium-driver (the web page's browser test)
 #   PyPI:   the pinned mlx-cpu wheel, unpacked (not pip-installed) into .deps/
 # Set MLX_PREFIX to use another MLX (a Mac or CUDA build); then no wheel is fetched.
 set -euo pipefail
@@ -15,6 +15,9 @@ need_apt=()
 [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || [ "$(uname -s)" != Linux ] || need_apt+=(libopenblas-dev)
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The web page's test drives Debian's headless Chromium through chromedriver (WebDriver, loopback only).
+[ "$(uname -s)" != Linux ] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ "$(uname -s)" != Linux ] || command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "bootstrap: missing ${need_apt[*]} and no apt-get to install them" >&2; exit 1

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// Who may call the API and how often: the optional bearer token (every route but /healthz) and a per-client token
+/// Who may call the API and how often: the optional bearer token (every route but /healthz and the page) and a per-client token
 /// bucket (every route), each refusal a JSON error like any other.
 struct AccessControl: RouterMiddleware {
     typealias Context = ServerContext
@@ -22,7 +22,8 @@ struct AccessControl: RouterMiddleware {
                             "more than \(limiter.burst) requests in a burst from this client; retry in \(seconds) s",
                             headers: [.retryAfter: "\(seconds)"]).response
         }
-        if let token, request.uri.path != "/healthz" {
+        // The page carries no data (it asks for the token and sends it with its API calls), so it is public like /healthz.
+        if let token, !["/healthz", "/"].contains(request.uri.path) {
             let given = request.headers[.authorization] ?? ""
             guard Self.equalInConstantTime(given, "Bearer " + token) else {
                 return APIError(.unauthorized, code: "unauthorized",

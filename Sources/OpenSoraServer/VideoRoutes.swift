@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import OpenSora
 
-/// The REST API over the job queue: submit, look up, download (with byte ranges), cancel or delete, list.
+/// The REST API over the job queue (submit, look up, download with byte ranges, cancel or delete, list) and the page at `/`.
 struct VideoRoutes: Sendable {
     let store: JobStore
     let worker: JobWorker
@@ -13,6 +13,10 @@ struct VideoRoutes: Sendable {
     let logger: Logger
 
     func register(on router: Router<ServerContext>) {
+        let page = ByteBuffer(string: WebPage.html(defaults: defaults))
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: page))
+        }
         router.get("/healthz") { _, _ in await answer { try health() } }
         router.get("/metrics") { _, _ in
             await answer {

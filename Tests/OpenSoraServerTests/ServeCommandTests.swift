@@ -4,59 +4,6 @@ import XCTest
 
 /// `opensora serve` as a user runs it: the real binary on loopback, driven with curl, killed with SIGKILL mid-job.
 final class ServeCommandTests: XCTestCase {
-    /// The executable beside the test bundle (both are products of the same build).
-    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opensora")
-
-    /// A running `opensora serve`, its log in a file, and the port it reported.
-    struct Served {
-        let process: Process
-        let port: Int
-    }
-
-    func serve(_ data: String, log: String) throws -> Served {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw XCTSkip("opensora is not built at \(Self.binary.path): run `swift build --build-tests` first")
-        }
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = ["serve", "--port", "0", "--data-dir", data]
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, p.isRunning {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on http://127.0.0.1:") }),
-               let port = line.split(separator: ":").last.flatMap({ Int($0.prefix(while: \.isNumber)) }) {
-                return Served(process: p, port: port)
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        p.terminate()
-        throw OpenSoraError.invalidInput("serve did not report its port: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-    }
-
-    /// curl's output (body, then the status code on the last line).
-    func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["-s", "-w", "\n%{http_code}"] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
-    }
-
-    func object(_ body: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
-    }
-
     func submit(_ port: Int, _ body: String) throws -> String {
         let r = try curl(["-X", "POST", "http://127.0.0.1:\(port)/v1/videos", "-H", "Content-Type: application/json", "-d", body])
         XCTAssertEqual(r.status, 202, r.body)
@@ -102,9 +49,9 @@ final class ServeCommandTests: XCTestCase {
 
     func testBadFlagsAreOneLineErrors() throws {
         let data = try temporaryDataDirectory()
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else { throw XCTSkip("opensora is not built") }
+        guard FileManager.default.isExecutableFile(atPath: servedBinary.path) else { throw XCTSkip("opensora is not built") }
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = servedBinary
         p.arguments = ["serve", "--port", "70000", "--data-dir", data]
         let err = Pipe()
         p.standardError = err

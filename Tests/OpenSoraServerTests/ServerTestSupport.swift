@@ -80,3 +80,59 @@ extension TestClientProtocol {
         }
     }
 }
+
+/// The executable beside the test bundle (both are products of the same build).
+let servedBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opensora")
+
+/// A running `opensora serve`, its log in a file, and the port it reported.
+struct Served {
+    let process: Process
+    let port: Int
+}
+
+/// The real binary on loopback (`serve --port 0`), and curl against it.
+extension XCTestCase {
+    func serve(_ data: String, log: String) throws -> Served {
+        guard FileManager.default.isExecutableFile(atPath: servedBinary.path) else {
+            throw XCTSkip("opensora is not built at \(servedBinary.path): run `swift build --build-tests` first")
+        }
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let p = Process()
+        p.executableURL = servedBinary
+        p.arguments = ["serve", "--port", "0", "--data-dir", data]
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, p.isRunning {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on http://127.0.0.1:") }),
+               let port = line.split(separator: ":").last.flatMap({ Int($0.prefix(while: \.isNumber)) }) {
+                return Served(process: p, port: port)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        p.terminate()
+        throw OpenSoraError.invalidInput("serve did not report its port: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// curl's output (body, then the status code on the last line).
+    func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-s", "-w", "\n%{http_code}"] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    func object(_ body: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    }
+}
