@@ -54,9 +54,15 @@ enum OpenAPIDocument {
             "/openapi.json": ["get": ["summary": "this document", "responses": responses(["200": ["description": "OpenAPI 3", "content": json(["type": "object"])]])]],
             "/v1/videos": [
                 "post": ["summary": "queue a video", "requestBody": ["required": true, "content": json([
-                    "type": "object", "required": ["prompt"], "additionalProperties": false, "properties": properties])],
+                    "type": "object", "required": ["prompt"], "additionalProperties": false, "properties": properties]).merging([
+                        // The same JSON as the `options` part, and a reference image or video the video starts from.
+                        "multipart/form-data": ["schema": ["type": "object", "required": ["options"], "properties": [
+                            "options": ["type": "string", "description": "the JSON body's object, as text"],
+                            "reference": ["type": "string", "format": "binary",
+                                          "description": "an image or video (checked by content, at most \(configuration.maxUploadBytes) bytes); mask strategy \"0\" unless the options give one"],
+                        ]]]]) { a, _ in a }],
                          "responses": responses(["202": ["description": "queued", "content": json(ref("Job"))], "400": error("a field is invalid"),
-                                                 "413": error("the body is too large"), "415": error("not JSON"),
+                                                 "413": error("the body or reference is too large"), "415": error("neither JSON nor multipart/form-data"),
                                                  "422": error("too large for this machine's memory")])],
                 "get": ["summary": "list jobs", "parameters": [
                     ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": ServerConfiguration.pageLimits.lowerBound,

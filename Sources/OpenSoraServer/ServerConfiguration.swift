@@ -11,6 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var retryAfterSeconds = 30
     /// The largest JSON body accepted.
     public var maxBodyBytes = 64 * 1024
+    /// The largest multipart body (options plus a reference image or video).
+    public var maxUploadBytes = 32 * 1024 * 1024
     public static let pageLimits = 1...100
     /// When set, every route but /healthz needs `Authorization: Bearer <token>` (`--token` or OPENSORA_TOKEN).
     public var token: String?

@@ -12,6 +12,9 @@ struct VideoFolder: Sendable {
 
     func folder(for id: VideoJobID) -> String { (root as NSString).appendingPathComponent(id.description) }
 
+    /// Uploaded references, beside the videos (`uploads/` in the data folder), under server-made names.
+    var uploads: String { ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent("uploads") }
+
     /// Whether `path` (read from the store) lies inside this job's folder.
     func contains(_ path: String, for id: VideoJobID) -> Bool {
         let standard = URL(fileURLWithPath: path).standardizedFileURL.path

@@ -98,5 +98,7 @@ public struct ResolvedOptions: Codable, Sendable, Equatable {
     public let flow: Double?
     public let camera_motion: String?
     public let loop: Int
-    public let mask_strategy: String?
+    public var mask_strategy: String?
+    /// The uploaded reference as its content was found ("png image 320×240"); nil without one.
+    public var reference: String? = nil
 }

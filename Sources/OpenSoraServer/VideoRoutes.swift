@@ -67,19 +67,41 @@ struct VideoRoutes: Sendable {
         return JSONBody.response(["status": "ok"].merging(counts.map { ($0.key.rawValue, "\($0.value)") }) { a, _ in a })
     }
 
+    /// A JSON body, or multipart/form-data with the same JSON as its `options` part and an optional `reference` file
+    /// (an image or video the video starts from: mask strategy "0", the first frame, unless the options give one).
     private func submit(_ request: Request) async throws -> Response {
         let type = request.headers[.contentType] ?? ""
-        guard type.lowercased().hasPrefix("application/json") else {
+        let boundary = MultipartForm.boundary(contentType: type)
+        guard type.lowercased().hasPrefix("application/json") || boundary != nil else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "Content-Type '\(type.prefix(60))' is not accepted; accepted: application/json", field: "Content-Type")
+                           "Content-Type '\(type.prefix(60))' is not accepted; accepted: application/json, multipart/form-data", field: "Content-Type")
         }
         var request = request
+        let limit = boundary == nil ? configuration.maxBodyBytes : configuration.maxUploadBytes
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: configuration.maxBodyBytes) } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", "the body is over \(configuration.maxBodyBytes) bytes", field: "body")
+        do { buffer = try await request.collectBody(upTo: limit) } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large", "the body is over \(limit) bytes", field: "body")
         }
-        let options = try VideoOptions(json: Data(buffer.readableBytesView))
-        let (generation, resolved) = try options.resolve(defaults: defaults)
+        var body = Data(buffer.readableBytesView), upload: ReferenceUpload?
+        if let boundary {
+            let form = try MultipartForm(body: body, boundary: boundary)
+            guard let options = form["options"] else {
+                throw APIError(.badRequest, code: "invalid_multipart", "a multipart body needs an 'options' part (the JSON options)", field: "options")
+            }
+            body = options.data
+            if let file = form["reference"] {
+                upload = try ReferenceUpload.store(file.data, in: videos.uploads, limit: configuration.maxUploadBytes)
+            }
+        }
+        let options = try VideoOptions(json: body)
+        var (generation, resolved) = try options.resolve(defaults: defaults)
+        if let upload {
+            generation.referencePaths = [upload.path]
+            if generation.maskStrategies.isEmpty { generation.maskStrategies = [try MaskStrategy(parsing: "0")] }
+            resolved.reference = upload.description
+            resolved.mask_strategy = generation.maskStrategies[0].text
+            try generation.validate()
+        }
         if let models = worker.models {
             do { try MemoryEstimate.generation(generation, models: models).check() } catch {
                 throw APIError(.unprocessableContent, code: "too_large", "\(error)", field: "num_frames")

@@ -88,6 +88,11 @@ enum WebPage {
       <fieldset><legend>Prompt</legend>
         <textarea id="prompt" name="prompt" rows="4" placeholder="Describe your video here"></textarea>
       </fieldset>
+      <fieldset><legend>Reference image (optional: the video starts from it)</legend>
+        <input type="file" id="reference" accept="image/*,video/*">
+        <div id="reference-note"></div>
+        <button type="button" id="clear-reference" class="secondary">Clear</button>
+      </fieldset>
       <fieldset><legend>Resolution</legend><div class="choices" id="resolution"></div></fieldset>
       <fieldset><legend>Aspect ratio (H:W)</legend><div class="choices" id="aspect_ratio"></div></fieldset>
       <fieldset><legend>Video length</legend><div class="choices" id="length"></div></fieldset>
@@ -162,7 +167,7 @@ enum WebPage {
       return h;
     }
     async function api(path, init = {}) {
-      const r = await fetch(path, { ...init, headers: headers(init.body !== undefined) });
+      const r = await fetch(path, { ...init, headers: headers(typeof init.body === "string") });
       const body = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
       if (!r.ok) throw new Error(body?.error?.message || `${r.status} ${r.statusText}`);
       return body;
@@ -181,11 +186,24 @@ enum WebPage {
       return b;
     }
 
-    async function show(job, target) {
+    async function fetchContent(job) {
       const r = await fetch(job.content_url, { headers: headers(false) });
       if (!r.ok) throw new Error(`the video could not be fetched: ${r.status}`);
-      target.src = URL.createObjectURL(await r.blob());
+      return r.blob();
     }
+    async function show(job, target) { target.src = URL.createObjectURL(await fetchContent(job)); }
+
+    // The reference the next video starts from: a chosen file, or the last generated image ("generate image, then animate").
+    let reference = null;
+    function setReference(blob, name) {
+      reference = blob ? { blob, name } : null;
+      $("reference-note").textContent = blob ? `using ${name}` : "";
+    }
+    $("reference").addEventListener("change", () => {
+      const f = $("reference").files[0];
+      setReference(f || null, f ? f.name : "");
+    });
+    $("clear-reference").addEventListener("click", () => { $("reference").value = ""; setReference(null); });
 
     // Server-sent events read through fetch, so the bearer token can go along (EventSource sends no headers).
     async function follow(id) {
@@ -216,13 +234,21 @@ enum WebPage {
       $("generate").disabled = $("generate-image").disabled = true;
       $("progress").value = 0;
       try {
-        const job = await api("/v1/videos", { method: "POST", body: JSON.stringify(body(image)) });
+        let request = JSON.stringify(body(image));
+        if (reference && !image) {
+          request = new FormData();
+          request.append("options", JSON.stringify(body(false)));
+          request.append("reference", reference.blob, reference.name);
+        }
+        const job = await api("/v1/videos", { method: "POST", body: request });
         status(`queued (${job.id})`);
         const done = await follow(job.id) || await api(`/v1/videos/${job.id}`);
         if (done.state !== "succeeded") throw new Error(`${done.state}${done.error ? ": " + done.error : ""}`);
         status(`done: ${done.options.num_frames} frames at ${done.options.width}×${done.options.height}`);
-        await show(done, $("player"));
+        const blob = await fetchContent(done);
+        $("player").src = URL.createObjectURL(blob);
         $("player").play().catch(() => {});
+        if (image) setReference(blob, "the generated image");
         gallery();
       } catch (e) {
         status(e.message, true);

@@ -25,10 +25,11 @@ extension XCTestCase {
         return dir.path
     }
 
-    func makeServer(_ dataDirectory: String, capacity: Int = 32) throws -> VideoServer {
+    func makeServer(_ dataDirectory: String, capacity: Int = 32, maxUploadBytes: Int = 32 << 20) throws -> VideoServer {
         var configuration = ServerConfiguration(dataDirectory: dataDirectory)
         configuration.port = 0
         configuration.queueCapacity = capacity
+        configuration.maxUploadBytes = maxUploadBytes
         var logger = Logger(label: "opensora.serve.test")
         logger.logLevel = .warning
         return try VideoServer(configuration: configuration, loadModels: tinyModels, defaults: nil, logger: logger)

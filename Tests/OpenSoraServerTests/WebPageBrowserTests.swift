@@ -5,7 +5,7 @@ import XCTest
 
 /// The page at `/` in a real headless Chromium against the real `opensora serve` on loopback, on a phone-sized
 /// window: type a prompt, submit, watch the progress bar move, see the video element play the finished MP4,
-/// and load its settings back from the gallery.
+/// load its settings back from the gallery, and animate a generated image.
 final class WebPageBrowserTests: XCTestCase {
     func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -71,6 +71,21 @@ final class WebPageBrowserTests: XCTestCase {
         try browser.click("#gallery .reuse")
         let form = try browser.run("return [document.getElementById('prompt').value, document.getElementById('num_sampling_steps').value, document.getElementById('seed').value, document.querySelector('input[name=resolution]:checked').value];") as? [Any]
         XCTAssertEqual(form?.compactMap { $0 as? String }, ["a red circle moving left", "4", "9", "144p"])
+
+        // "Generate image", then a video that starts from it (the demo's image-then-animate), sent as a multipart upload.
+        try browser.click("#generate-image")
+        try browser.wait("the image to be the reference", timeout: 120, "return document.getElementById('reference-note').textContent;") {
+            ($0 as? String) == "using the generated image"
+        }
+        try browser.click("#generate")
+        try browser.wait("the animated video", timeout: 180, "return document.getElementById('status').textContent;") {
+            (($0 as? String) ?? "").hasPrefix("done: ") && !(($0 as? String) ?? "").contains("done: 1 frames")
+        }
+        let listing = object(try curl(["http://127.0.0.1:\(served.port)/v1/videos?limit=100"]).body)["data"] as? [[String: Any]] ?? []
+        let animated = listing.compactMap { $0["options"] as? [String: Any] }.filter { $0["reference"] is String }
+        XCTAssertEqual(animated.count, 1, "\(listing)")
+        XCTAssertEqual(animated.first?["mask_strategy"] as? String, "0,0,0,0,1,0.0")
+        XCTAssertEqual(animated.first?["reference"] as? String, "png image 256×144", "the generated image, checked by content")
 
         // Phone-sized: nothing wider than the window.
         let widths = try browser.run("return [document.documentElement.scrollWidth, window.innerWidth];") as? [Int]
