@@ -16,6 +16,12 @@ struct FieldReader {
         InvalidSetting(field: field, "\(field) is \(v.kind); accepted: \(accepted)")
     }
 
+    func bool(_ field: String) throws -> Bool? {
+        guard let v = value(field) else { return nil }
+        guard case .bool(let b) = v else { throw wrong(field, v, "true or false") }
+        return b
+    }
+
     func string(_ field: String) throws -> String? {
         guard let v = value(field) else { return nil }
         guard case .string(let s) = v else { throw wrong(field, v, "a string") }

@@ -6,8 +6,9 @@ import OpenSora
 enum OpenAPIDocument {
     /// Every route the server registers (method, OpenAPI path), in registration order.
     static let routes: [(method: String, path: String)] = [
-        ("get", "/healthz"), ("get", "/metrics"), ("get", "/openapi.json"), ("post", "/v1/videos"), ("get", "/v1/videos"), ("get", "/v1/videos/{id}"),
-        ("get", "/v1/videos/{id}/content"), ("get", "/v1/videos/{id}/events"), ("delete", "/v1/videos/{id}"),
+        ("get", "/"), ("get", "/healthz"), ("get", "/metrics"), ("get", "/openapi.json"), ("post", "/v1/videos"), ("get", "/v1/videos"),
+        ("get", "/v1/videos/{id}"), ("get", "/v1/videos/{id}/content"), ("get", "/v1/videos/{id}/events"), ("delete", "/v1/videos/{id}"),
+        ("post", "/v1/prompts"),
     ]
 
     static func json(configuration: ServerConfiguration) -> Data {
@@ -33,6 +34,7 @@ enum OpenAPIDocument {
             "camera_motion": ["type": "string", "enum": CameraMotion.allCases.map(\.rawValue)],
             "loop": ["type": "integer", "minimum": limits.loops.lowerBound, "maximum": limits.loops.upperBound],
             "mask_strategy": ["type": "string", "description": "loop,ref,ref_start,target_start,length,edit_ratio[;…]"],
+            "llm_refine": ["type": "boolean", "description": "rewrite the prompt with the server's LLM first (503 when it has none)"],
         ]
         let job: [String: Any] = ["type": "object", "required": ["id", "state", "step", "total_steps", "options"], "properties": [
             "id": ["type": "string", "format": "uuid"], "state": ["type": "string", "enum": JobState.allCases.map(\.rawValue)],
@@ -48,6 +50,8 @@ enum OpenAPIDocument {
         let common: [String: Any] = ["401": error("a bearer token is required or wrong"), "429": error("too many requests from this client")]
         func responses(_ own: [String: Any]) -> [String: Any] { own.merging(common) { a, _ in a } }
         let paths: [String: Any] = [
+            "/": ["get": ["summary": "the web page (public, like /healthz)", "responses": ["200": ["description": "HTML",
+                "content": ["text/html": ["schema": ["type": "string"]]]]]]],
             "/healthz": ["get": ["summary": "liveness and job counts", "responses": ["200": ["description": "ok", "content": json(["type": "object"])]]]],
             "/metrics": ["get": ["summary": "Prometheus metrics", "responses": responses(["200": ["description": "text format 0.0.4",
                 "content": ["text/plain": ["schema": ["type": "string"]]]]])]],
@@ -72,6 +76,14 @@ enum OpenAPIDocument {
                         "responses": responses(["200": ["description": "a page", "content": json(["type": "object", "properties": [
                             "data": ["type": "array", "items": ref("Job")], "total": ["type": "integer"], "limit": ["type": "integer"],
                             "offset": ["type": "integer"]]])], "400": error("a query parameter is invalid")])],
+            ],
+            "/v1/prompts": [
+                "post": ["summary": "a prompt refined by the server's LLM (a random one for an empty prompt)",
+                         "requestBody": ["required": true, "content": json(["type": "object", "properties": ["prompt": ["type": "string"]]])],
+                         "responses": responses(["200": ["description": "the refined prompt", "content": json([
+                             "type": "object", "properties": ["prompt": ["type": "string"]]])], "400": error("not a JSON object with a string prompt"),
+                             "413": error("the body is too large"), "502": error("the LLM endpoint failed"),
+                             "503": error("the server has no LLM endpoint")])],
             ],
             "/v1/videos/{id}": [
                 "get": ["summary": "a job", "parameters": [id], "responses": responses([

@@ -1,3 +1,5 @@
+import OpenSora
+
 /// How `opensora serve` listens and how much it accepts.
 public struct ServerConfiguration: Sendable {
     /// Loopback by default: reaching the server from other machines is an explicit choice.
@@ -19,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     /// Requests a client (by IP address) may make per second, after a burst of `rateBurst`; nil = no limit.
     public var ratePerSecond: Double? = 20
     public var rateBurst = 60
+    /// The LLM behind `llm_refine` and `POST /v1/prompts`; nil when the server was started without one.
+    public var refiner: PromptRefiner?
 
     public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
 }

@@ -8,11 +8,13 @@ public struct VideoOptions: Sendable, Equatable {
     public var settings = GenerationSettings()
     public var loop: Int?
     public var maskStrategy: MaskStrategy?
+    /// Rewrite the prompt with the server's LLM before generating (`generate --llm-refine`).
+    public var llmRefine = false
 
     public init(prompt: String) { self.prompt = prompt }
 
     public static let fields = ["prompt", "resolution", "aspect_ratio", "num_frames", "duration", "fps", "seed",
-                                "num_sampling_steps", "cfg_scale", "aes", "flow", "camera_motion", "loop", "mask_strategy"]
+                                "num_sampling_steps", "cfg_scale", "aes", "flow", "camera_motion", "loop", "mask_strategy", "llm_refine"]
 
     /// Parses a JSON object; every mistake is an `InvalidSetting` naming the field and what is accepted.
     public init(json data: Data) throws {
@@ -58,6 +60,7 @@ public struct VideoOptions: Sendable, Equatable {
         settings.aesthetic = try f.aesthetic("aes")
         settings.motion = try f.double("flow")
         loop = try f.int("loop")
+        llmRefine = try f.bool("llm_refine") ?? false
         if let text = try f.string("mask_strategy") {
             do { maskStrategy = try MaskStrategy(parsing: text) } catch { throw InvalidSetting(field: "mask_strategy", "\(error)") }
         }
@@ -101,4 +104,8 @@ public struct ResolvedOptions: Codable, Sendable, Equatable {
     public var mask_strategy: String?
     /// The uploaded reference as its content was found ("png image 320×240"); nil without one.
     public var reference: String? = nil
+    /// With `llm_refine`: the prompt the video was made from, or why the LLM's answer could not be had (the prompt
+    /// is then used as given, as the reference does).
+    public var refined_prompt: String? = nil
+    public var refine_error: String? = nil
 }

@@ -13,7 +13,7 @@ struct VideoRoutes: Sendable {
     let logger: Logger
 
     func register(on router: Router<ServerContext>) {
-        let page = ByteBuffer(string: WebPage.html(defaults: defaults))
+        let page = ByteBuffer(string: WebPage.html(defaults: defaults, llm: configuration.refiner != nil))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: page))
         }
@@ -29,6 +29,7 @@ struct VideoRoutes: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
         router.post("/v1/videos") { request, _ in await answer { try await submit(request) } }
+        router.post("/v1/prompts") { request, _ in await answer { try await refinePrompt(request) } }
         router.get("/v1/videos") { request, _ in await answer { try list(request) } }
         router.get("/v1/videos/:id") { _, context in await answer { try show(try jobID(context)) } }
         router.get("/v1/videos/:id/content") { request, context in await answer { try content(try jobID(context), request) } }
@@ -102,6 +103,16 @@ struct VideoRoutes: Sendable {
             resolved.mask_strategy = generation.maskStrategies[0].text
             try generation.validate()
         }
+        if options.llmRefine {
+            // As the reference does, an LLM that fails leaves the prompt as given; the job says why.
+            switch await Self.refine(options.prompt, with: try refiner(field: "llm_refine")) {
+            case .success(let text):
+                generation.prompts = [text]
+                resolved.refined_prompt = text
+                try generation.validate()
+            case .failure(let error): resolved.refine_error = "\(error)"
+            }
+        }
         if let models = worker.models {
             do { try MemoryEstimate.generation(generation, models: models).check() } catch {
                 throw APIError(.unprocessableContent, code: "too_large", "\(error)", field: "num_frames")
@@ -114,6 +125,40 @@ struct VideoRoutes: Sendable {
         case .queued(let job):
             worker.notify()
             return JSONBody.response(VideoJobResponse(job), status: .accepted, headers: [.location: "/v1/videos/\(job.id)"])
+        }
+    }
+
+    /// `POST /v1/prompts` `{"prompt": "…"}`: the prompt as the LLM refines it (translated to English if it is not);
+    /// an empty prompt asks for a random one (the demo's "Random Prompt").
+    private func refinePrompt(_ request: Request) async throws -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: configuration.maxBodyBytes) } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large", "the body is over \(configuration.maxBodyBytes) bytes", field: "body")
+        }
+        guard case .object(let body)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
+            throw APIError(.badRequest, code: "invalid_field", "the body is not a JSON object; accepted: {\"prompt\": \"…\"}", field: "body")
+        }
+        let prompt: String
+        do { prompt = try FieldReader(body).string("prompt") ?? "" } catch let e as InvalidSetting { throw APIError.invalid(e) }
+        switch await Self.refine(prompt, with: try refiner(field: "prompt")) {
+        case .success(let text): return JSONBody.response(["prompt": text])
+        case .failure(let error): throw APIError(.badGateway, code: "llm_failed", "the LLM endpoint failed: \(error)")
+        }
+    }
+
+    private func refiner(field: String) throws -> PromptRefiner {
+        guard let refiner = configuration.refiner else {
+            throw APIError(.serviceUnavailable, code: "no_llm", "this server has no LLM endpoint: start it with OPENAI_API_KEY "
+                           + "(and OPENAI_BASE_URL for another OpenAI-compatible server)", field: field)
+        }
+        return refiner
+    }
+
+    /// The refiner's blocking HTTP calls, off the server's event loops.
+    static func refine(_ prompt: String, with refiner: PromptRefiner) async -> Result<String, Error> {
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: Result { try refiner.refine(prompt) }) }
         }
     }
 

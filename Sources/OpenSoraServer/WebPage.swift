@@ -12,6 +12,8 @@ enum WebPage {
         let aspect_ratios: [String]
         let durations: [String]
         let camera_motions: [String]
+        /// Whether the server has an LLM (refinement and random prompts are offered only then, as in the demo).
+        let llm: Bool
         let defaults: Defaults
     }
 
@@ -26,23 +28,23 @@ enum WebPage {
         let aes_enabled: Bool
     }
 
-    static func controls(defaults d: GenerationDefaults?) -> Controls {
+    static func controls(defaults d: GenerationDefaults?, llm: Bool = false) -> Controls {
         var resolutions = ["144p", "240p", "360p", "480p", "720p"]
         var ratios = ["9:16", "16:9", "3:4", "4:3", "1:1"]
         let resolution = d?.resolution?.rawValue ?? "480p", ratio = d?.aspectRatio?.rawValue ?? "9:16"
         if !resolutions.contains(resolution) { resolutions.insert(resolution, at: 0) }
         if !ratios.contains(ratio) { ratios.insert(ratio, at: 0) }
         return Controls(resolutions: resolutions, aspect_ratios: ratios, durations: ["2s", "4s", "8s", "16s"],
-                        camera_motions: CameraMotion.allCases.map(\.rawValue),
+                        camera_motions: CameraMotion.allCases.map(\.rawValue), llm: llm,
                         defaults: Defaults(resolution: resolution, aspect_ratio: ratio, num_frames: d?.numFrames, fps: d?.fps ?? 24,
                                            num_sampling_steps: d?.numSamplingSteps ?? 30, cfg_scale: d?.cfgScale ?? 7,
                                            aes: d?.aes ?? 6.5, aes_enabled: !(d?.aesNone ?? false)))
     }
 
-    static func html(defaults: GenerationDefaults?) -> String {
+    static func html(defaults: GenerationDefaults?, llm: Bool = false) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: (try? encoder.encode(controls(defaults: defaults))) ?? Data("{}".utf8), as: UTF8.self)
+        let json = String(decoding: (try? encoder.encode(controls(defaults: defaults, llm: llm))) ?? Data("{}".utf8), as: UTF8.self)
         // "</" cannot end the script element early: JSON has no other way to spell it.
         return template.replacingOccurrences(of: "{{CONTROLS}}", with: json.replacingOccurrences(of: "</", with: "<\\/"))
     }
@@ -87,6 +89,8 @@ enum WebPage {
     <form id="form">
       <fieldset><legend>Prompt</legend>
         <textarea id="prompt" name="prompt" rows="4" placeholder="Describe your video here"></textarea>
+        <label><input type="checkbox" id="llm_refine"> Refine the prompt with the LLM</label>
+        <button type="button" id="random-prompt" class="secondary">Random prompt</button>
       </fieldset>
       <fieldset><legend>Reference image (optional: the video starts from it)</legend>
         <input type="file" id="reference" accept="image/*,video/*">
@@ -153,6 +157,8 @@ enum WebPage {
     $("aes_on").checked = d.aes_enabled;
     $("fps").value = d.fps;
     $("token").value = localStorage.getItem("opensora-token") || "";
+    // As in the demo: refinement on (and offered at all) only when the server has an LLM.
+    $("llm_refine").checked = C.llm; $("llm_refine").disabled = !C.llm; $("random-prompt").disabled = !C.llm;
     for (const r of document.querySelectorAll("input[type=range]")) {
       const out = r.parentElement.querySelector("output"), show = () => { out.textContent = r.value; };
       r.addEventListener("input", show); show();
@@ -178,6 +184,7 @@ enum WebPage {
       const b = { prompt: $("prompt").value, resolution: chosen("resolution"), aspect_ratio: chosen("aspect_ratio"),
                   seed: +$("seed").value, num_sampling_steps: +$("num_sampling_steps").value, cfg_scale: +$("cfg_scale").value,
                   fps: +$("fps").value, loop: +$("loop").value, aes: $("aes_on").checked ? +$("aes").value : "none" };
+      if ($("llm_refine").checked) b.llm_refine = true;
       const length = chosen("length");
       if (image) b.num_frames = 1; else if (length !== "model") b.duration = length;
       if ($("flow_on").checked && !image) b.flow = +$("flow").value;
@@ -244,7 +251,9 @@ enum WebPage {
         status(`queued (${job.id})`);
         const done = await follow(job.id) || await api(`/v1/videos/${job.id}`);
         if (done.state !== "succeeded") throw new Error(`${done.state}${done.error ? ": " + done.error : ""}`);
-        status(`done: ${done.options.num_frames} frames at ${done.options.width}×${done.options.height}`);
+        status(`done: ${done.options.num_frames} frames at ${done.options.width}×${done.options.height}`
+               + (done.options.refined_prompt ? ` — refined: ${done.options.refined_prompt}` : "")
+               + (done.options.refine_error ? ` — not refined: ${done.options.refine_error}` : ""));
         const blob = await fetchContent(done);
         $("player").src = URL.createObjectURL(blob);
         $("player").play().catch(() => {});
@@ -289,6 +298,11 @@ enum WebPage {
       }
     }
 
+    $("random-prompt").addEventListener("click", async () => {
+      localStorage.setItem("opensora-token", $("token").value.trim());
+      try { $("prompt").value = (await api("/v1/prompts", { method: "POST", body: JSON.stringify({ prompt: "" }) })).prompt; }
+      catch (e) { status(e.message, true); }
+    });
     $("form").addEventListener("submit", (e) => { e.preventDefault(); generate(false); });
     $("generate-image").addEventListener("click", () => generate(true));
     gallery();

@@ -26,13 +26,7 @@ extension XCTestCase {
     }
 
     func makeServer(_ dataDirectory: String, capacity: Int = 32, maxUploadBytes: Int = 32 << 20) throws -> VideoServer {
-        var configuration = ServerConfiguration(dataDirectory: dataDirectory)
-        configuration.port = 0
-        configuration.queueCapacity = capacity
-        configuration.maxUploadBytes = maxUploadBytes
-        var logger = Logger(label: "opensora.serve.test")
-        logger.logLevel = .warning
-        return try VideoServer(configuration: configuration, loadModels: tinyModels, defaults: nil, logger: logger)
+        try makeTestServer(dataDirectory, capacity: capacity, maxUploadBytes: maxUploadBytes)
     }
 }
 
@@ -136,4 +130,16 @@ extension XCTestCase {
     func object(_ body: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
     }
+}
+
+/// A server on a free loopback port with the tiny preset (outside any test case, so Sendable closures may call it).
+func makeTestServer(_ dataDirectory: String, capacity: Int = 32, maxUploadBytes: Int = 32 << 20, refiner: PromptRefiner? = nil) throws -> VideoServer {
+    var configuration = ServerConfiguration(dataDirectory: dataDirectory)
+    configuration.port = 0
+    configuration.queueCapacity = capacity
+    configuration.maxUploadBytes = maxUploadBytes
+    configuration.refiner = refiner
+    var logger = Logger(label: "opensora.serve.test")
+    logger.logLevel = .warning
+    return try VideoServer(configuration: configuration, loadModels: tinyModels, defaults: nil, logger: logger)
 }

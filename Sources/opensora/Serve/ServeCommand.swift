@@ -38,6 +38,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Requests one client may make at once before --rate-limit applies.")
     var rateBurst = 60
 
+    @Option(help: "The chat model behind llm_refine and /v1/prompts (any OpenAI-compatible endpoint: OPENAI_BASE_URL, OPENAI_API_KEY).")
+    var llmModel = "gpt-4o"
+
     @OptionGroup var model: ModelOptions
 
     func validate() throws {
@@ -61,6 +64,11 @@ struct ServeCommand: ParsableCommand {
         configuration.token = token ?? ProcessInfo.processInfo.environment["OPENSORA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.ratePerSecond = rateLimit > 0 ? rateLimit : nil
         configuration.rateBurst = rateBurst
+        // As the demo: prompt refinement is there when an endpoint is configured.
+        let env = ProcessInfo.processInfo.environment
+        if env["OPENAI_API_KEY"] != nil || env["OPENAI_BASE_URL"] != nil {
+            configuration.refiner = PromptRefiner(client: ChatCompletionsClient(try .fromEnvironment(model: llmModel)))
+        }
         var logger = Logger(label: "opensora.serve")
         logger.logLevel = .info
         let models = UncheckedSendable(model)
