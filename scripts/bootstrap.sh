@@ -2,7 +2,7 @@
 # Installs what the build needs, idempotently and only what is missing:
 #   Debian: OpenBLAS (the BLAS every executable links before libmlx), ffmpeg (media I/O), curl (the serve tests'
 #           HTTP client against the real binary), chromium + chromium-driver (the web page's browser test)
-#   PyPI:   the pinned mlx-cpu wheel, unpacked (not pip-installed) into .deps/
+#   PyPI:   the pinned mlx-cpu wheel, unpacked (not pip-installed) into .deps/; schemathesis into .venv-test/
 # Set MLX_PREFIX to use another MLX (a Mac or CUDA build); then no wheel is fetched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]} (apt)"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# The server's hostile-request test runs schemathesis (PyPI) against /openapi.json; pinned, in its own venv.
+SCHEMATHESIS_VERSION="4.32.5"
+if ! .venv-test/bin/schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  echo "bootstrap: installing schemathesis==$SCHEMATHESIS_VERSION into .venv-test"
+  rm -rf .venv-test
+  python3 -m venv .venv-test
+  .venv-test/bin/pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 if [ -n "${MLX_PREFIX:-}" ]; then

@@ -149,7 +149,7 @@ struct VideoRoutes: Sendable {
 
     private func refiner(field: String) throws -> PromptRefiner {
         guard let refiner = configuration.refiner else {
-            throw APIError(.serviceUnavailable, code: "no_llm", "this server has no LLM endpoint: start it with OPENAI_API_KEY "
+            throw APIError(.unprocessableContent, code: "no_llm", "this server has no LLM endpoint: start it with OPENAI_API_KEY "
                            + "(and OPENAI_BASE_URL for another OpenAI-compatible server)", field: field)
         }
         return refiner

@@ -27,6 +27,7 @@ public struct VideoServer {
         let router = Router(context: ServerContext.self)
         router.addMiddleware {
             LogRequestsMiddleware(.info)
+            MethodCheck()
             AccessControl(token: configuration.token,
                           limiter: configuration.ratePerSecond.map { RateLimiter(perSecond: $0, burst: configuration.rateBurst) },
                           metrics: metrics)

@@ -7,7 +7,7 @@ import XCTest
 
 /// `llm_refine` and `POST /v1/prompts` against a small OpenAI-compatible stub on loopback: the refined prompt is what
 /// the video is made from (and what its sidecar says); an LLM that fails leaves the prompt as given and says why; a
-/// server without an LLM answers 503 naming the field.
+/// server without an LLM answers 422 naming the field.
 final class PromptRefinementTests: XCTestCase {
     func testARefinedPromptMakesTheVideo() async throws {
         let stub = StubChatEndpoint()
@@ -57,11 +57,11 @@ final class PromptRefinementTests: XCTestCase {
         }
     }
 
-    func testWithoutAnLLMRefinementIsA503AndBadFlagsA400() async throws {
+    func testWithoutAnLLMRefinementIsA422AndBadFlagsA400() async throws {
         let server = try makeServer(try temporaryDataDirectory())
         try await server.application.test(.live) { client in
             let refine = try await client.post(#"{"prompt": "a", "llm_refine": true}"#)
-            XCTAssertEqual(refine.status, .serviceUnavailable)
+            XCTAssertEqual(refine.status, .unprocessableContent)
             XCTAssertEqual(refine.errorField, "llm_refine")
             XCTAssertTrue(refine.errorMessage.contains("OPENAI_API_KEY"), refine.errorMessage)
             let notBool = try await client.post(#"{"prompt": "a", "llm_refine": "yes"}"#)
