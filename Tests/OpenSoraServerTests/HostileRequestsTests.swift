@@ -34,6 +34,7 @@ final class HostileRequestsTests: XCTestCase {
                        "--max-examples", "20", "--request-timeout", "20", "--phases", "coverage,fuzzing", "--seed", "2026",
                        "--exclude-path", "/v1/videos/{id}/events"]
         p.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"]) { _, b in b }
+        p.currentDirectoryURL = URL(fileURLWithPath: data)  // its .schemathesis/ cache goes with the test's folder
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out

@@ -26,6 +26,21 @@ final class CommandLineTests: XCTestCase {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
+    /// With no model named, `generate` runs the shipped model at its own size, length and fps (generation_config.json).
+    func testGenerateWithNoModelUsesTheDefaultModelAtItsOwnSizeLengthAndRate() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["generate", "a red circle moving left", "--num-sampling-steps", "2", "--save-dir", dir.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let probe = try VideoReader.probe(dir.appendingPathComponent("sample_0000.mp4").path)
+        XCTAssertEqual(probe.frames, 17)
+        XCTAssertEqual(probe.size, VideoSize(height: 64, width: 64))
+        XCTAssertEqual(probe.fps, 8, accuracy: 1e-6)
+        let sidecar = try String(contentsOfFile: dir.appendingPathComponent("sample_0000.mp4.json").path, encoding: .utf8)
+        // The model was trained on bare captions: no aesthetic-score suffix is appended.
+        XCTAssertFalse(sidecar.contains("aesthetic score"), sidecar)
+    }
+
     func testGenerateWritesAnMP4WithTheRequestedFramesSizeAndRate() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
