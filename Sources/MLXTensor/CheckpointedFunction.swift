@@ -23,11 +23,7 @@ public final class CheckpointedFunction {
         checkpointed = Closure(raw: out, box: source.box)
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] {
-        let ins = try ArrayVector(inputs), outs = ArrayVector()
-        try checkpointed.run { cmlx_closure_apply(outs.raw, checkpointed.raw, ins.raw) }
-        return outs.tensors
-    }
+    public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] { try checkpointed.apply(inputs) }
 }
 
 /// Whether this thread is inside `valueAndGrad` or `vjp` (tracing the function or building its

@@ -24,9 +24,5 @@ public final class CustomGradientFunction {
         function = Closure(raw: out, box: forwardClosure.box)
     }
 
-    public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] {
-        let ins = try ArrayVector(inputs), outs = ArrayVector()
-        try function.run { cmlx_closure_apply(outs.raw, function.raw, ins.raw) }
-        return outs.tensors
-    }
+    public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] { try function.apply(inputs) }
 }

@@ -41,6 +41,13 @@ final class Closure {
 
     deinit { cmlx_closure_free(raw) }
 
+    /// Calls the closure on `inputs` (through MLX, so transforms see it).
+    func apply(_ inputs: [Tensor]) throws -> [Tensor] {
+        let ins = try ArrayVector(inputs), outs = ArrayVector()
+        try run { cmlx_closure_apply(outs.raw, raw, ins.raw) }
+        return outs.tensors
+    }
+
     /// Runs a shim transform; a Swift error thrown inside the body is rethrown as itself.
     func run(_ call: () -> Int32) throws {
         box?.error = nil

@@ -1,20 +1,16 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Logging
 @testable import OpenSoraServer
 import XCTest
 
 final class AccessControlTests: XCTestCase {
     func server(token: String? = nil, rate: Double? = nil, burst: Int = 60) throws -> VideoServer {
-        var configuration = ServerConfiguration(dataDirectory: try temporaryDataDirectory())
-        configuration.port = 0
-        configuration.token = token
-        configuration.ratePerSecond = rate
-        configuration.rateBurst = burst
-        var logger = Logger(label: "opensora.serve.test")
-        logger.logLevel = .warning
-        return try VideoServer(configuration: configuration, loadModels: tinyModels, defaults: nil, logger: logger)
+        try makeTestServer(try temporaryDataDirectory()) {
+            $0.token = token
+            $0.ratePerSecond = rate
+            $0.rateBurst = burst
+        }
     }
 
     /// With a token every route but /healthz needs it: none or a wrong one is 401 with WWW-Authenticate, the right one passes.

@@ -14,7 +14,7 @@ final class PromptRefinementTests: XCTestCase {
         let data = try temporaryDataDirectory()
         try await stub.application().test(.live) { http in
             let refiner = PromptRefiner(client: ChatEndpointTests.client(try XCTUnwrap(http.port), model: "ok"))
-            let server = try makeTestServer(data, refiner: refiner)
+            let server = try makeTestServer(data) { $0.refiner = refiner }
             try await server.application.test(.live) { client in
                 let body = smallRequest(steps: 1).replacingOccurrences(of: #""prompt": "a red circle moving left""#,
                                                                        with: #""prompt": "un cercle rouge", "llm_refine": true"#)
@@ -43,7 +43,7 @@ final class PromptRefinementTests: XCTestCase {
         let data = try temporaryDataDirectory()
         try await stub.application().test(.live) { http in
             let refiner = PromptRefiner(client: ChatEndpointTests.client(try XCTUnwrap(http.port), model: "refuses"))
-            let server = try makeTestServer(data, refiner: refiner)
+            let server = try makeTestServer(data) { $0.refiner = refiner }
             try await server.application.test(.live) { client in
                 let answer = try await client.post(#"{"prompt": "a red circle moving left", "llm_refine": true, "num_sampling_steps": 1}"#)
                 XCTAssertEqual(answer.status, .accepted)

@@ -26,7 +26,10 @@ extension XCTestCase {
     }
 
     func makeServer(_ dataDirectory: String, capacity: Int = 32, maxUploadBytes: Int = 32 << 20) throws -> VideoServer {
-        try makeTestServer(dataDirectory, capacity: capacity, maxUploadBytes: maxUploadBytes)
+        try makeTestServer(dataDirectory) {
+            $0.queueCapacity = capacity
+            $0.maxUploadBytes = maxUploadBytes
+        }
     }
 }
 
@@ -132,13 +135,12 @@ extension XCTestCase {
     }
 }
 
-/// A server on a free loopback port with the tiny preset (outside any test case, so Sendable closures may call it).
-func makeTestServer(_ dataDirectory: String, capacity: Int = 32, maxUploadBytes: Int = 32 << 20, refiner: PromptRefiner? = nil) throws -> VideoServer {
+/// A server on a free loopback port with the tiny preset, `adjust` changing its configuration (outside any test case,
+/// so Sendable closures may call it).
+func makeTestServer(_ dataDirectory: String, _ adjust: (inout ServerConfiguration) -> Void = { _ in }) throws -> VideoServer {
     var configuration = ServerConfiguration(dataDirectory: dataDirectory)
     configuration.port = 0
-    configuration.queueCapacity = capacity
-    configuration.maxUploadBytes = maxUploadBytes
-    configuration.refiner = refiner
+    adjust(&configuration)
     var logger = Logger(label: "opensora.serve.test")
     logger.logLevel = .warning
     return try VideoServer(configuration: configuration, loadModels: tinyModels, defaults: nil, logger: logger)
