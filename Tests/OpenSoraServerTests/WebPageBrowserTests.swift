@@ -30,9 +30,10 @@ final class WebPageBrowserTests: XCTestCase {
         try browser.open("http://127.0.0.1:\(served.port)/")
 
         try browser.type("a red circle moving left", into: "#prompt")
-        // 144p, four steps, the model's own length where it has one (else 2 s), seed 9.
+        // 144p at 9:16, four steps, the model's own length where it has one (else 2 s), seed 9.
         _ = try browser.run("""
             document.querySelector('input[name=resolution][value="144p"]').click();
+            document.querySelector('input[name=aspect_ratio][value="9:16"]').click();
             const length = document.querySelector('input[name=length][value=model]') || document.querySelector('input[name=length][value="2s"]');
             length.click();
             for (const [id, v] of [['num_sampling_steps', 4], ['seed', 9]]) {

@@ -44,7 +44,7 @@ final class CommandLineTests: XCTestCase {
     func testGenerateWritesAnMP4WithTheRequestedFramesSizeAndRate() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try run(["generate", "a red circle moving left", "--num-sampling-steps", "2", "--resolution", "144p",
+        let r = try run(["generate", "a red circle moving left", "--num-sampling-steps", "2", "--resolution", "144p", "--aspect-ratio", "9:16",
                          "--num-frames", "17", "--fps", "12", "--save-dir", dir.path, "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let probe = try VideoReader.probe(dir.appendingPathComponent("sample_0000.mp4").path)
