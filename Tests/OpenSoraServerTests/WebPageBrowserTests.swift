@@ -7,25 +7,11 @@ import XCTest
 /// window: type a prompt, submit, watch the progress bar move, see the video element play the finished MP4,
 /// load its settings back from the gallery, and animate a generated image.
 final class WebPageBrowserTests: XCTestCase {
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw WebDriver.Failure(description: "no free loopback port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     func testAVideoMadeThroughThePagePlaysAndItsSettingsComeBack() throws {
         let data = try temporaryDataDirectory()
         let served = try serve((data as NSString).appendingPathComponent("state"), log: (data as NSString).appendingPathComponent("serve.log"))
         defer { if served.process.isRunning { kill(served.process.processIdentifier, SIGKILL) } }
-        let browser = try WebDriver(port: try freePort())
+        let browser = try WebDriver(port: try FreePorts.loopback(1)[0])
         defer { browser.quit() }
         try browser.open("http://127.0.0.1:\(served.port)/")
 

@@ -29,7 +29,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Queued jobs beyond which a submission is answered 429 Too Many Requests.")
     var queueCapacity = 32
 
-    @Option(help: "Bearer token every route but /healthz requires (default: $OPENSORA_TOKEN; none = open).")
+    @Option(help: "Bearer token every route but /healthz and the page requires (default: $OPENSORA_TOKEN; none = open).")
     var token: String?
 
     @Option(help: "Requests per second one client (IP address) may make after a burst of --rate-burst; 0 = no limit.")

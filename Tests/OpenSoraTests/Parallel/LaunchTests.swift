@@ -39,7 +39,7 @@ final class LaunchTests: XCTestCase {
     func testAPeerThatNeverConnectsIsATimeoutNotAHang() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let ports = try (0..<2).map { _ in Int.random(in: 40000...60000) }
+        let ports = try FreePorts.loopback(2)
         let hostfile = dir.appendingPathComponent("ring.json").path
         try Data(#"[["127.0.0.1:\#(ports[0])"], ["127.0.0.1:\#(ports[1])"]]"#.utf8).write(to: URL(fileURLWithPath: hostfile))
         let r = try ParallelLaunch.run(["generate", "a red circle moving left", "--num-sampling-steps", "1", "--resolution", "144p",
