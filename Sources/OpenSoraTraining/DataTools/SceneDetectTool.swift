@@ -10,16 +10,11 @@ public struct SceneDetectTool: Sendable {
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount) { self.workers = workers }
 
     public func run(_ table: CSVTable, csvPath: String, output: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> CSVTable {
-        let journal = try RowJournal(output: output), detector = detector
-        let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, _ in
-            do {
-                let (scenes, fps) = try detector.scenes(path: file)
-                return [SceneDetector.timestampLiteral(scenes, fps: fps), ""]
-            } catch {
-                return ["", "\(error)"]
-            }
+        let detector = detector
+        return try ColumnTool(column: "timestamp", workers: workers).run(table, csvPath: csvPath, output: output, progress: progress) { file, _ in
+            let (scenes, fps) = try detector.scenes(path: file)
+            return SceneDetector.timestampLiteral(scenes, fps: fps)
         }
-        return try RowRunner.finish(table, rows: rows, columns: ["timestamp", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
     public static func defaultOutput(for input: String) -> String { RowRunner.siblingOutput(of: input, suffix: "_timestamp") }

@@ -1,0 +1,46 @@
+// Reference: tools/scoring/optical_flow/inference.py@v1.2.0 — frames 0, 10, 20, 30 (clamped to the last), portrait
+// clips transposed to landscape, resized to 320×576 (bilinear, align_corners=True), the flow of the three
+// consecutive pairs, score = mean |flow| over both components, every pixel and the pairs; spec/tools.md §7, §14.2.
+// The reference's flow model is UniMatch; ours by default is Farneback (weights-free), the same statistic.
+import Foundation
+import OpenSora
+
+/// The optical-flow motion score of a clip, in pixels at 320×576.
+public struct MotionScore: Sendable {
+    public static let frameIndices = [0, 10, 20, 30]
+    public static let size = (height: 320, width: 576)
+    public var flow = FarnebackFlow()
+
+    public init() {}
+
+    /// The score from frames already decoded (any count ≥ 1), in their order.
+    public func score(frames: [GrayPlane]) -> Double {
+        let picked = Self.frameIndices.map { frames[min($0, frames.count - 1)] }.map { frame in
+            (frame.height > frame.width ? frame.transposed() : frame).resizedAlignCorners(width: Self.size.width, height: Self.size.height)
+        }
+        let pairs = (0..<(picked.count - 1)).map { flow.flow(from: picked[$0], to: picked[$0 + 1]).meanAbsolute }
+        return pairs.reduce(0, +) / Double(pairs.count)
+    }
+
+    /// Decodes the frames the score needs (up to frame 30) and scores them.
+    public func score(path: String) throws -> Double {
+        try score(frames: GrayFrames.read(path: path, keep: { $0 <= Self.frameIndices.last! }, stopAfter: Self.frameIndices.last!))
+    }
+}
+
+/// Grayscale frames of a video at its own size, read through ffmpeg one at a time.
+enum GrayFrames {
+    /// The frames whose index passes `keep`, reading no further than `stopAfter`.
+    static func read(path: String, keep: (Int) -> Bool, stopAfter: Int = .max) throws -> [GrayPlane] {
+        let (_, size, _) = try VideoReader.probe(path, countFrames: false)
+        guard size.width > 0, size.height > 0 else { throw FFmpeg.Failure(message: "no video stream") }
+        let stream = try FrameStream(path: path, size: size)
+        var frames = [GrayPlane](), index = 0
+        while index <= stopAfter, let rgb = try stream.next() {
+            if keep(index) { frames.append(GrayPlane(rgb: rgb, width: size.width, height: size.height)) }
+            index += 1
+        }
+        guard !frames.isEmpty else { throw FFmpeg.Failure(message: "no decodable frames") }
+        return frames
+    }
+}
