@@ -4,7 +4,7 @@ import ArgumentParser
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Dataset tools: list media into a CSV, measure it, and synthetic moving-shape clips for the default model.",
-        subcommands: [DataConvertCommand.self, DataInfoCommand.self, DataSceneDetectCommand.self, DataCutCommand.self, DataCaptionCommand.self, DataFilterCommand.self, DataMergeCommand.self, DataSplitCommand.self,
+        abstract: "Dataset tools: list media into a CSV, measure, cut, score, caption and filter it; synthetic moving-shape clips for the default model.",
+        subcommands: [DataConvertCommand.self, DataInfoCommand.self, DataSceneDetectCommand.self, DataCutCommand.self, DataMotionCommand.self, DataCameraMotionCommand.self, DataCaptionCommand.self, DataFilterCommand.self, DataMergeCommand.self, DataSplitCommand.self,
                       SynthShapesCommand.self])
 }

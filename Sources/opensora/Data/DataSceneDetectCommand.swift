@@ -20,15 +20,12 @@ struct DataSceneDetectCommand: ParsableCommand {
     @Option(help: "The CSV to write (default: INPUT_timestamp.csv beside it).") var output: String?
     @Option(help: "Videos processed at once (default: the machine's cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
 
-    func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers \(workers); accepted: at least 1") }
-    }
+    func validate() throws { try ColumnToolRun.validate(workers: workers) }
 
     func run() throws {
-        let table = try DataFilterCommand.read(input)
         let out = output ?? SceneDetectTool.defaultOutput(for: input)
-        let result = try SceneDetectTool(workers: workers).run(table, csvPath: input, output: out, progress: RowProgress(tool: "scene-detect").update)
-        let failed = result.records.filter { !$0[result.header.count - 1].isEmpty }.count
-        print("\(out): \(result.records.count) rows, \(failed) unreadable")
+        try ColumnToolRun.run(tool: "scene-detect", input: input, output: out) { table, progress in
+            try SceneDetectTool(workers: workers).run(table, csvPath: input, output: out, progress: progress)
+        }
     }
 }
