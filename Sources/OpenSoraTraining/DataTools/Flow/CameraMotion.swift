@@ -38,11 +38,11 @@ public struct CameraMotion: Sendable {
         return "dynamic"
     }
 
-    /// The type of `frame` against `first`.
-    public func frameType(first: GrayPlane, frame: GrayPlane) -> String {
-        let field = flow.flow(from: first, to: frame)
+    /// The type of `frame` against the first frame's expansion.
+    public func frameType(first: PolynomialPyramid, frame: GrayPlane) -> String {
+        let field = flow.flow(from: first, to: flow.expansion(of: frame))
         let (magnitude, angle) = field.polar()
-        let cx = Double(first.width) / 2, cy = Double(first.height) / 2
+        let cx = Double(field.width) / 2, cy = Double(field.height) / 2
         var outward = 0
         for y in 0..<field.height {
             for x in 0..<field.width {
@@ -57,7 +57,8 @@ public struct CameraMotion: Sendable {
 
     /// The label of a clip from its frames 0, 15, 30, …; a single frame gives no types, so `pan/tilt`, as in the reference.
     public func label(frames: [GrayPlane]) -> String {
-        Self.videoType(frames.dropFirst().map { frameType(first: frames[0], frame: $0) })
+        let first = flow.expansion(of: frames[0])
+        return Self.videoType(frames.dropFirst().map { frameType(first: first, frame: $0) })
     }
 
     public func label(path: String) throws -> String {

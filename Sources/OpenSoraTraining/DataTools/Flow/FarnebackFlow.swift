@@ -17,40 +17,54 @@ public struct FarnebackFlow: Sendable {
 
     /// The flow from `previous` to `next` (same size).
     public func flow(from previous: GrayPlane, to next: GrayPlane) -> FlowField {
-        precondition(previous.width == next.width && previous.height == next.height, "frames of different sizes")
-        let minSize = 32.0
-        var levelCount = 0, scale = 1.0
-        while levelCount < levels {
-            scale *= pyramidScale
-            if Double(previous.width) * scale < minSize || Double(previous.height) * scale < minSize { break }
-            levelCount += 1
-        }
+        flow(from: expansion(of: previous), to: expansion(of: next))
+    }
+
+    /// The flow between two frames' expansions — a frame in several pairs is expanded once.
+    public func flow(from previous: PolynomialPyramid, to next: PolynomialPyramid) -> FlowField {
+        precondition(previous.sizes.elementsEqual(next.sizes, by: ==), "frames of different sizes")
         var flow: FlowField?
-        for k in stride(from: levelCount, through: 0, by: -1) {
-            let scale = pow(pyramidScale, Double(k))
-            let sigma = (1 / scale - 1) * 0.5
-            let smooth = max(Int((sigma * 5).rounded(.toNearestOrEven)) | 1, 3)
-            let width = Int((Double(previous.width) * scale).rounded(.toNearestOrEven))
-            let height = Int((Double(previous.height) * scale).rounded(.toNearestOrEven))
+        for k in stride(from: previous.sizes.count - 1, through: 0, by: -1) {
+            let (width, height) = previous.sizes[k]
             var current = FlowField(width: width, height: height)
             if let coarser = flow {
                 current = coarser.resizedLinear(width: width, height: height)
                 let up = Float(1 / pyramidScale)
                 for i in current.values.indices { current.values[i] *= up }
             }
-            let expansions = [previous, next].map { image in
-                let level = image.gaussianBlurred(size: smooth, sigma: sigma)
-                let sized = width == image.width && height == image.height ? level : level.resizedLinear(width: width, height: height)
-                return polynomialExpansion(sized)
-            }
-            var matrices = updateMatrices(expansions[0], expansions[1], current)
+            let (r0, r1) = (previous.levels[k], next.levels[k])
+            var matrices = updateMatrices(r0, r1, current)
             for i in 0..<iterations {
                 current = blurredSolve(matrices, width: width, height: height)
-                if i < iterations - 1 { matrices = updateMatrices(expansions[0], expansions[1], current) }
+                if i < iterations - 1 { matrices = updateMatrices(r0, r1, current) }
             }
             flow = current
         }
         return flow!
+    }
+
+    /// The image's polynomial expansion at every pyramid level OpenCV would use for it (levels stop before a side
+    /// falls under 32 pixels); each level blurs the full image by (1/scale − 1)/2 and resizes it.
+    public func expansion(of image: GrayPlane) -> PolynomialPyramid {
+        var levelCount = 0, scale = 1.0
+        while levelCount < levels {
+            scale *= pyramidScale
+            if Double(image.width) * scale < 32 || Double(image.height) * scale < 32 { break }
+            levelCount += 1
+        }
+        var pyramid = PolynomialPyramid()
+        for k in 0...levelCount {
+            let scale = pow(pyramidScale, Double(k))
+            let sigma = (1 / scale - 1) * 0.5
+            let smooth = max(Int((sigma * 5).rounded(.toNearestOrEven)) | 1, 3)
+            let width = Int((Double(image.width) * scale).rounded(.toNearestOrEven))
+            let height = Int((Double(image.height) * scale).rounded(.toNearestOrEven))
+            let blurred = image.gaussianBlurred(size: smooth, sigma: sigma)
+            let sized = width == image.width && height == image.height ? blurred : blurred.resizedLinear(width: width, height: height)
+            pyramid.sizes.append((width, height))
+            pyramid.levels.append(polynomialExpansion(sized))
+        }
+        return pyramid
     }
 
     /// FarnebackPrepareGaussian: the 1-D Gaussian g, x·g, x²·g and the four entries of the inverse Gram matrix the
@@ -238,4 +252,10 @@ public struct FarnebackFlow: Sendable {
         }
         return inv
     }
+}
+
+/// One frame's Farneback expansions, finest level first: five coefficients a pixel per level.
+public struct PolynomialPyramid: Sendable {
+    var sizes: [(width: Int, height: Int)] = []
+    var levels: [[Float]] = []
 }

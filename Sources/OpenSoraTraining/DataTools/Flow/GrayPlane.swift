@@ -86,19 +86,31 @@ public struct GrayPlane: Sendable, Equatable {
             while i < 0 || i >= n { i = i < 0 ? -i : 2 * n - 2 - i }
             return i
         }
+        // Reflected source indices per output position, so the inner loops only multiply and add.
+        let xs = (0..<width).flatMap { x in (0..<size).map { reflect(x + $0 - r, width) } }
+        let ys = (0..<height).flatMap { y in (0..<size).map { reflect(y + $0 - r, height) * width } }
         var rows = [Float](repeating: 0, count: values.count), out = rows
-        for y in 0..<height {
-            for x in 0..<width {
-                var s: Float = 0
-                for k in 0..<size { s += values[y * width + reflect(x + k - r, width)] * kernel[k] }
-                rows[y * width + x] = s
+        values.withUnsafeBufferPointer { src in
+            rows.withUnsafeMutableBufferPointer { rows in
+                for y in 0..<height {
+                    let base = y * width
+                    for x in 0..<width {
+                        var s: Float = 0
+                        for k in 0..<size { s += src[base + xs[x * size + k]] * kernel[k] }
+                        rows[base + x] = s
+                    }
+                }
             }
         }
-        for y in 0..<height {
-            for x in 0..<width {
-                var s: Float = 0
-                for k in 0..<size { s += rows[reflect(y + k - r, height) * width + x] * kernel[k] }
-                out[y * width + x] = s
+        rows.withUnsafeBufferPointer { rows in
+            out.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        var s: Float = 0
+                        for k in 0..<size { s += rows[ys[y * size + k] + x] * kernel[k] }
+                        out[y * width + x] = s
+                    }
+                }
             }
         }
         return GrayPlane(width: width, height: height, values: out)

@@ -18,7 +18,8 @@ public struct MotionScore: Sendable {
         let picked = Self.frameIndices.map { frames[min($0, frames.count - 1)] }.map { frame in
             (frame.height > frame.width ? frame.transposed() : frame).resizedAlignCorners(width: Self.size.width, height: Self.size.height)
         }
-        let pairs = (0..<(picked.count - 1)).map { flow.flow(from: picked[$0], to: picked[$0 + 1]).meanAbsolute }
+        let expanded = picked.map(flow.expansion(of:))
+        let pairs = (0..<(picked.count - 1)).map { flow.flow(from: expanded[$0], to: expanded[$0 + 1]).meanAbsolute }
         return pairs.reduce(0, +) / Double(pairs.count)
     }
 
