@@ -60,6 +60,46 @@ final class MotionToolsTests: XCTestCase {
         XCTAssertEqual(detector.label(frames: clip { _, x, y in Self.texture(x, y) }), "static")
     }
 
+    /// The tracks vocabulary on the same kinds of moves, large enough to pass a quarter of the short side (80 px → 20):
+    /// content moving right 0.5 px a frame over 45 frames drags the grid 22 px right, so the camera panned left.
+    func testTrackedCameraMotionOfKnownMoves() {
+        let (w, h) = (120, 80)
+        func clip(_ at: @escaping (Int, Double, Double) -> Double) -> [GrayPlane] {
+            stride(from: 0, through: 45, by: CameraMotionTracks.frameInterval).map { f in Self.plane(width: w, height: h) { x, y in at(f, x, y) } }
+        }
+        let tracks = CameraMotionTracks()
+        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x - 0.5 * Double(f), y) }), "pan_left")
+        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x + 0.5 * Double(f), y) }), "pan_right")
+        // Content moving down: the camera tilted up (VBench's down_down).
+        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x, y - 0.5 * Double(f)) }), "tilt_up")
+        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x - 0.5 * Double(f), y - 0.5 * Double(f)) }), "pan_left+tilt_up")
+        XCTAssertEqual(tracks.label(frames: clip { f, x, y in
+            let s = 1 + 0.02 * Double(f)
+            return Self.texture(60 + (x - 60) / s, 40 + (y - 40) / s)
+        }), "zoom_in")
+        XCTAssertEqual(tracks.label(frames: clip { _, x, y in Self.texture(x, y) }), "static")
+    }
+
+    /// VBench's tables on hand-built displacements: opposite edges moving apart is a zoom in; one moving edge against
+    /// still ones is static (its "None" dropped); nothing in either table is Undetermined.
+    func testTheTrackRules() {
+        let start = CameraMotionTracks.grid(width: 100, height: 100)
+        func moved(_ f: ((x: Double, y: Double)) -> (x: Double, y: Double)) -> String {
+            CameraMotionTracks().label(start: start, end: start.map(f), width: 100, height: 100)
+        }
+        XCTAssertEqual(moved { ($0.x + 30, $0.y) }, "pan_left")
+        XCTAssertEqual(moved { ($0.x, $0.y + 30) }, "tilt_up")
+        XCTAssertEqual(moved { (50 + ($0.x - 50) * 2, 50 + ($0.y - 50) * 2) }, "zoom_in")
+        XCTAssertEqual(moved { (50 + ($0.x - 50) / 4, 50 + ($0.y - 50) / 4) }, "zoom_out")
+        XCTAssertEqual(moved { ($0.x + 24, $0.y) }, "static")  // under a quarter of the 100-px side
+        XCTAssertEqual(moved { p in p.y < 5 ? (p.x + 40, p.y) : p }, "static")
+        let topRightLeftDown: ((x: Double, y: Double)) -> (x: Double, y: Double) = { p in
+            if p.y < 5 { return (p.x + 40, p.y) }
+            return p.x < 5 ? (p.x, p.y + 40) : p
+        }
+        XCTAssertEqual(moved(topRightLeftDown), "Undetermined")
+    }
+
     /// The frame rule's thresholds and the clip rule's majority, fallbacks and tie order, on hand-built values.
     func testTheLabelRules() {
         XCTAssertEqual(CameraMotion.frameType(magnitude: 0.99, angle: 0, outward: 0.9), "static")

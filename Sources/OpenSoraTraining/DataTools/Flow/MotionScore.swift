@@ -31,10 +31,15 @@ public struct MotionScore: Sendable {
 
 /// Grayscale frames of a video at its own size, read through ffmpeg one at a time.
 enum GrayFrames {
-    /// The frames whose index passes `keep`, reading no further than `stopAfter`.
-    static func read(path: String, keep: (Int) -> Bool, stopAfter: Int = .max) throws -> [GrayPlane] {
-        let (_, size, _) = try VideoReader.probe(path, countFrames: false)
+    /// The frames whose index passes `keep`, reading no further than `stopAfter`; `shortSide` scales larger frames
+    /// down (aspect kept, even sides).
+    static func read(path: String, keep: (Int) -> Bool, stopAfter: Int = .max, shortSide: Int? = nil) throws -> [GrayPlane] {
+        var (_, size, _) = try VideoReader.probe(path, countFrames: false)
         guard size.width > 0, size.height > 0 else { throw FFmpeg.Failure(message: "no video stream") }
+        if let shortSide, min(size.width, size.height) > shortSide {
+            let f = Double(shortSide) / Double(min(size.width, size.height))
+            size = VideoSize(height: max(2, Int(Double(size.height) * f / 2) * 2), width: max(2, Int(Double(size.width) * f / 2) * 2))
+        }
         let stream = try FrameStream(path: path, size: size)
         var frames = [GrayPlane](), index = 0
         while index <= stopAfter, let rgb = try stream.next() {
