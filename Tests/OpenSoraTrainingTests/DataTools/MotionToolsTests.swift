@@ -41,43 +41,38 @@ final class MotionToolsTests: XCTestCase {
         XCTAssertEqual(MotionScore().score(frames: Array(frames.prefix(21))), score * 2 / 3, accuracy: 0.4)
     }
 
-    /// Frames 0, 15, 30, 45 of a pan (content moving right 0.2 px a frame), a tilt (content moving up), a zoom in
-    /// (content growing 0.5 % a frame about the centre) and a still clip get the reference's labels.
+    /// Frames 0…45 (every `interval`-th) of a 120×80 clip whose frame f shows the texture moved by `move`.
+    static func clip(every interval: Int, _ move: @escaping (Int, Double, Double) -> Double) -> [GrayPlane] {
+        stride(from: 0, through: 45, by: interval).map { f in plane(width: 120, height: 80) { x, y in move(f, x, y) } }
+    }
+
+    /// Content moving right, left, down, up (`speed` px a frame), down-right, growing `zoom` a frame, and still.
+    static func moves(speed v: Double, zoom z: Double) -> [(String, (Int, Double, Double) -> Double)] {
+        [("right", { f, x, y in texture(x - v * Double(f), y) }), ("left", { f, x, y in texture(x + v * Double(f), y) }),
+         ("down", { f, x, y in texture(x, y - v * Double(f)) }), ("up", { f, x, y in texture(x, y + v * Double(f)) }),
+         ("down-right", { f, x, y in texture(x - v * Double(f), y - v * Double(f)) }),
+         ("zoom", { f, x, y in texture(60 + (x - 60) / (1 + z * Double(f)), 40 + (y - 40) / (1 + z * Double(f))) }),
+         ("still", { _, x, y in texture(x, y) })]
+    }
+
+    /// Frames 0, 15, 30, 45 of a pan (content moving 0.2 px a frame), a tilt, a zoom in (0.5 % a frame about the
+    /// centre) and a still clip get the reference's Farneback labels (content moving right: the camera panned left).
     func testCameraMotionOfKnownMoves() {
-        let (w, h) = (120, 80)
-        func clip(_ at: @escaping (Int, Double, Double) -> Double) -> [GrayPlane] {
-            stride(from: 0, through: 45, by: 15).map { f in Self.plane(width: w, height: h) { x, y in at(f, x, y) } }
+        let want = ["right": "pan left", "left": "pan right", "down": "tilt up", "up": "tilt down", "zoom": "zoom in", "still": "static"]
+        for (name, move) in Self.moves(speed: 0.2, zoom: 0.005) where want[name] != nil {
+            XCTAssertEqual(CameraMotion().label(frames: Self.clip(every: CameraMotion.frameInterval, move)), want[name], name)
         }
-        let detector = CameraMotion()
-        XCTAssertEqual(detector.label(frames: clip { f, x, y in Self.texture(x - 0.2 * Double(f), y) }), "pan left")
-        XCTAssertEqual(detector.label(frames: clip { f, x, y in Self.texture(x + 0.2 * Double(f), y) }), "pan right")
-        XCTAssertEqual(detector.label(frames: clip { f, x, y in Self.texture(x, y + 0.2 * Double(f)) }), "tilt down")
-        XCTAssertEqual(detector.label(frames: clip { f, x, y in Self.texture(x, y - 0.2 * Double(f)) }), "tilt up")
-        XCTAssertEqual(detector.label(frames: clip { f, x, y in
-            let s = 1 + 0.005 * Double(f)
-            return Self.texture(60 + (x - 60) / s, 40 + (y - 40) / s)
-        }), "zoom in")
-        XCTAssertEqual(detector.label(frames: clip { _, x, y in Self.texture(x, y) }), "static")
     }
 
     /// The tracks vocabulary on the same kinds of moves, large enough to pass a quarter of the short side (80 px → 20):
-    /// content moving right 0.5 px a frame over 45 frames drags the grid 22 px right, so the camera panned left.
+    /// content moving right 0.5 px a frame over 45 frames drags the grid 22 px right, so the camera panned left;
+    /// content moving down is VBench's down_down, a tilt up.
     func testTrackedCameraMotionOfKnownMoves() {
-        let (w, h) = (120, 80)
-        func clip(_ at: @escaping (Int, Double, Double) -> Double) -> [GrayPlane] {
-            stride(from: 0, through: 45, by: CameraMotionTracks.frameInterval).map { f in Self.plane(width: w, height: h) { x, y in at(f, x, y) } }
+        let want = ["right": "pan_left", "left": "pan_right", "down": "tilt_up", "up": "tilt_down", "down-right": "pan_left+tilt_up",
+                    "zoom": "zoom_in", "still": "static"]
+        for (name, move) in Self.moves(speed: 0.5, zoom: 0.02) {
+            XCTAssertEqual(CameraMotionTracks().label(frames: Self.clip(every: CameraMotionTracks.frameInterval, move)), want[name], name)
         }
-        let tracks = CameraMotionTracks()
-        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x - 0.5 * Double(f), y) }), "pan_left")
-        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x + 0.5 * Double(f), y) }), "pan_right")
-        // Content moving down: the camera tilted up (VBench's down_down).
-        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x, y - 0.5 * Double(f)) }), "tilt_up")
-        XCTAssertEqual(tracks.label(frames: clip { f, x, y in Self.texture(x - 0.5 * Double(f), y - 0.5 * Double(f)) }), "pan_left+tilt_up")
-        XCTAssertEqual(tracks.label(frames: clip { f, x, y in
-            let s = 1 + 0.02 * Double(f)
-            return Self.texture(60 + (x - 60) / s, 40 + (y - 40) / s)
-        }), "zoom_in")
-        XCTAssertEqual(tracks.label(frames: clip { _, x, y in Self.texture(x, y) }), "static")
     }
 
     /// VBench's tables on hand-built displacements: opposite edges moving apart is a zoom in; one moving edge against
