@@ -111,10 +111,17 @@ def preprocess(image, n=IMAGE_SIZE):
     return (x - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
 
 
-def aesthetic_mlp(d):
-    """improved-aesthetic-predictor's MLP layout (768→1024→128→64→16→1 at full size), no activations."""
-    return nn.Sequential(nn.Linear(d, 40), nn.Dropout(0.2), nn.Linear(40, 20), nn.Dropout(0.2),
-                         nn.Linear(20, 12), nn.Dropout(0.1), nn.Linear(12, 8), nn.Linear(8, 1))
+class AestheticMLP(nn.Module):
+    """improved-aesthetic-predictor's MLP (768→1024→128→64→16→1 at full size; here d→40→20→12→8→1),
+    no activations; its state_dict keys are layers.0/2/4/6/7.*"""
+
+    def __init__(self, d):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(d, 40), nn.Dropout(0.2), nn.Linear(40, 20), nn.Dropout(0.2),
+                                    nn.Linear(20, 12), nn.Dropout(0.1), nn.Linear(12, 8), nn.Linear(8, 1))
+
+    def forward(self, x):
+        return self.layers(x)
 
 
 def main():
@@ -141,7 +148,7 @@ def main():
                 p.copy_(0.05 * torch.randn_like(p))
         model.logit_scale.fill_(float(np.log(100.0)))
     model.save_pretrained(OUT, safe_serialization=True)
-    head = aesthetic_mlp(PROJECTION).eval()
+    head = AestheticMLP(PROJECTION).eval()
     torch.save(head.state_dict(), OUT / "aesthetic.pth")
 
     rng = np.random.default_rng(0)
