@@ -25,7 +25,9 @@ public struct AestheticTool: @unchecked Sendable {
         let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: head)
         let p = table.index(of: "path") ?? 0, frames = table.index(of: "num_frames"), points = points
         let side = model.config.vision.imageSize
-        let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
+        let workers = workers
+        let rows = try runner.thread.serve {
+            try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
             guard let kind = MediaKind(path: record[p]) else {
                 return ["", "unsupported extension; accepted: \((MediaKind.videoExtensions + MediaKind.imageExtensions).joined(separator: ", "))"]
             }
@@ -37,6 +39,7 @@ public struct AestheticTool: @unchecked Sendable {
             } catch {
                 return ["", "\(error)"]
             }
+        }
         }
         return try RowRunner.finish(table, rows: rows, columns: ["aes", MediaInfo.errorColumn], output: output, journal: journal)
     }

@@ -29,7 +29,9 @@ public struct MatchingTool: @unchecked Sendable {
         let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: nil), tokenizer = tokenizer
         let p = table.index(of: "path") ?? 0, frames = table.index(of: "num_frames"), points = points
         let side = model.config.vision.imageSize
-        let rows = try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
+        let workers = workers
+        let rows = try runner.thread.serve {
+            try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
             guard let kind = MediaKind(path: record[p]) else {
                 return ["", "unsupported extension; accepted: \((MediaKind.videoExtensions + MediaKind.imageExtensions).joined(separator: ", "))"]
             }
@@ -41,6 +43,7 @@ public struct MatchingTool: @unchecked Sendable {
             } catch {
                 return ["", "\(error)"]
             }
+        }
         }
         return try RowRunner.finish(table, rows: rows, columns: ["match", MediaInfo.errorColumn], output: output, journal: journal)
     }

@@ -29,35 +29,32 @@ enum CLIPFrames {
     }
 }
 
-/// CLIP and its heads behind one lock: rows decode in parallel, the model runs one batch at a time.
+/// CLIP and its heads, run on the thread that loaded them (`ModelThread`): rows decode in parallel, the model
+/// runs one row at a time.
 final class CLIPRunner: @unchecked Sendable {
     let model: CLIPModel
     let head: AestheticHead?
-    private let lock = NSLock()
+    let thread = ModelThread()
 
     init(model: CLIPModel, head: AestheticHead?) { (self.model, self.head) = (model, head) }
 
-    /// Normalised image embeddings of preprocessed frames, [frames, projection].
-    func imageEmbeddings(_ frames: [[Float]]) throws -> Tensor {
+    /// Normalised image embeddings of preprocessed frames, [frames, projection] (on the model's thread).
+    private func imageEmbeddings(_ frames: [[Float]]) -> Tensor {
         let s = model.config.vision.imageSize
-        return try lock.withLock {
-            try CLIPModel.normalized(model.imageEmbeddings(Tensor(frames.flatMap { $0 }, shape: [frames.count, 3, s, s]))).eval()
-        }
+        return CLIPModel.normalized(model.imageEmbeddings(Tensor(frames.flatMap { $0 }, shape: [frames.count, 3, s, s])))
     }
 
     /// The aesthetic score of each frame.
     func aestheticScores(_ frames: [[Float]]) throws -> [Float] {
         guard let head else { throw OpenSoraError.invalidInput("no aesthetic head loaded") }
-        let embeddings = try imageEmbeddings(frames)
-        return try lock.withLock { try head(embeddings).eval().toArray() }
+        return try thread.perform { try head(self.imageEmbeddings(frames)).eval().toArray() }
     }
 
     /// `logit_scale.exp() · cos(frame, text)` for one frame and one token row.
     func matchScore(_ frame: [Float], tokens: [Int32]) throws -> Float {
-        let image = try imageEmbeddings([frame])
-        return try lock.withLock {
-            let text = model.textEmbeddings([tokens])
-            return try model.logits(imageEmbeddings: image, textEmbeddings: text).eval().toArray()[0]
+        try thread.perform {
+            let text = self.model.textEmbeddings([tokens])
+            return try self.model.logits(imageEmbeddings: self.imageEmbeddings([frame]), textEmbeddings: text).eval().toArray()[0]
         }
     }
 }
