@@ -11,6 +11,8 @@ public struct AestheticTool: @unchecked Sendable {
     /// Where in a video the frames are taken (fractions of its length).
     public var points: [Double] = [0.1, 0.5, 0.9]
     public var workers: Int
+    /// Frames per forward pass (queued rows are scored together; the reference's `--bs` is 1024 on a GPU).
+    public var batchSize = 64
 
     public init(model: CLIPModel, head: AestheticHead, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         (self.model, self.head, self.workers) = (model, head, workers)
@@ -22,7 +24,7 @@ public struct AestheticTool: @unchecked Sendable {
     }
 
     public func run(_ table: CSVTable, csvPath: String, output: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> CSVTable {
-        let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: head)
+        let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: head, batchSize: batchSize)
         let p = table.index(of: "path") ?? 0, frames = table.index(of: "num_frames"), points = points
         let side = model.config.vision.imageSize
         let workers = workers

@@ -11,6 +11,8 @@ public struct MatchingTool: @unchecked Sendable {
     /// Where in a video the frame is taken (a fraction of its length).
     public var points: [Double] = [0.5]
     public var workers: Int
+    /// Frames per forward pass (queued rows are scored together; the reference's `--bs` is 1024 on a GPU).
+    public var batchSize = 64
 
     public init(model: CLIPModel, tokenizer: CLIPTokenizer, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         (self.model, self.tokenizer, self.workers) = (model, tokenizer, workers)
@@ -26,7 +28,7 @@ public struct MatchingTool: @unchecked Sendable {
         guard let textColumn = table.index(of: "text") else {
             throw DataToolError.missingColumn(csv: csvPath, column: "text", found: table.header)
         }
-        let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: nil), tokenizer = tokenizer
+        let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: nil, batchSize: batchSize), tokenizer = tokenizer
         let p = table.index(of: "path") ?? 0, frames = table.index(of: "num_frames"), points = points
         let side = model.config.vision.imageSize
         let workers = workers

@@ -19,17 +19,20 @@ struct DataMatchingCommand: ParsableCommand {
     @Option(help: "A Hugging Face CLIP folder (openai/clip-vit-large-patch14: config.json, model.safetensors or pytorch_model.bin, vocab.json, merges.txt).")
     var clipPath: String
     @Option(help: "The CSV to write (default: INPUT_match.csv beside it).") var output: String?
-    @Option(help: "Files decoded at once (default: the machine's cores; the model runs one row at a time).")
+    @Option(help: "Files decoded at once (default: the machine's cores; the model runs on one thread).")
     var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Frames per CLIP forward pass (rows decoded meanwhile are scored together).") var batchSize = 64
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers \(workers); accepted: at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize); accepted: at least 1") }
     }
 
     func run() throws {
         let table = try DataFilterCommand.read(input)
         let out = output ?? MatchingTool.defaultOutput(for: input)
-        let tool = try MatchingTool.load(clipPath: clipPath, workers: workers)
+        var tool = try MatchingTool.load(clipPath: clipPath, workers: workers)
+        tool.batchSize = batchSize
         let result = try tool.run(table, csvPath: input, output: out, progress: RowProgress(tool: "matching").update)
         let failed = result.records.filter { !$0[result.header.count - 1].isEmpty }.count
         print("\(out): \(result.records.count) rows, \(failed) unreadable")

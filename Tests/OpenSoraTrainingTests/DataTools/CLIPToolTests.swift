@@ -38,7 +38,9 @@ final class CLIPToolTests: XCTestCase {
         XCTAssertEqual(AestheticTool.defaultOutput(for: csv), out)
         let input = CSVTable(header: ["path"], records: [["still.png"], ["clip.mkv"], ["empty.mp4"], ["text.avi"], ["notes.txt"], ["missing.png"]])
         try input.write(to: csv)
-        let result = try AestheticTool(model: model, head: head, workers: 3).run(input, csvPath: csv, output: out)
+        var tool = AestheticTool(model: model, head: head, workers: 3)
+        tool.batchSize = 2  // queued rows' frames split across passes
+        let result = try tool.run(input, csvPath: csv, output: out)
         XCTAssertEqual(result.header, ["path", "aes", "error"])
         let rows = result.records
         for row in rows[0...1] {

@@ -29,32 +29,72 @@ enum CLIPFrames {
     }
 }
 
-/// CLIP and its heads, run on the thread that loaded them (`ModelThread`): rows decode in parallel, the model
-/// runs one row at a time.
+/// CLIP and its heads, run on the thread that loaded them (`ModelThread`). Rows decode in parallel and queue their
+/// frames; the first row to reach the model thread runs everything queued, `batchSize` frames a forward pass, and
+/// the rows behind it find their results done.
 final class CLIPRunner: @unchecked Sendable {
     let model: CLIPModel
     let head: AestheticHead?
+    let batchSize: Int
     let thread = ModelThread()
+    private var queued: [(ticket: Int, frame: [Float], tokens: [Int32]?)] = []
+    private var results: [Int: Float] = [:]
+    private var nextTicket = 0
+    private let lock = NSLock()
 
-    init(model: CLIPModel, head: AestheticHead?) { (self.model, self.head) = (model, head) }
-
-    /// Normalised image embeddings of preprocessed frames, [frames, projection] (on the model's thread).
-    private func imageEmbeddings(_ frames: [[Float]]) -> Tensor {
-        let s = model.config.vision.imageSize
-        return CLIPModel.normalized(model.imageEmbeddings(Tensor(frames.flatMap { $0 }, shape: [frames.count, 3, s, s])))
+    init(model: CLIPModel, head: AestheticHead?, batchSize: Int) {
+        (self.model, self.head, self.batchSize) = (model, head, Swift.max(1, batchSize))
     }
 
     /// The aesthetic score of each frame.
     func aestheticScores(_ frames: [[Float]]) throws -> [Float] {
-        guard let head else { throw OpenSoraError.invalidInput("no aesthetic head loaded") }
-        return try thread.perform { try head(self.imageEmbeddings(frames)).eval().toArray() }
+        guard head != nil else { throw OpenSoraError.invalidInput("no aesthetic head loaded") }
+        return try scores(frames.map { ($0, nil) })
     }
 
     /// `logit_scale.exp() · cos(frame, text)` for one frame and one token row.
-    func matchScore(_ frame: [Float], tokens: [Int32]) throws -> Float {
-        try thread.perform {
-            let text = self.model.textEmbeddings([tokens])
-            return try self.model.logits(imageEmbeddings: self.imageEmbeddings([frame]), textEmbeddings: text).eval().toArray()[0]
+    func matchScore(_ frame: [Float], tokens: [Int32]) throws -> Float { try scores([(frame, tokens)])[0] }
+
+    private func scores(_ items: [([Float], [Int32]?)]) throws -> [Float] {
+        let tickets = lock.withLock { () -> [Int] in
+            items.map { item in
+                defer { nextTicket += 1 }
+                queued.append((nextTicket, item.0, item.1))
+                return nextTicket
+            }
+        }
+        try thread.perform { try self.runQueued() }
+        return try lock.withLock {
+            try tickets.map { t in
+                guard let score = results.removeValue(forKey: t) else { throw OpenSoraError.invalidInput("[CLIPRunner] no score for a queued frame") }
+                return score
+            }
+        }
+    }
+
+    /// Everything queued, in batches (on the model thread).
+    private func runQueued() throws {
+        let work = lock.withLock { () -> [(ticket: Int, frame: [Float], tokens: [Int32]?)] in
+            defer { queued.removeAll() }
+            return queued
+        }
+        let s = model.config.vision.imageSize
+        for start in stride(from: 0, to: work.count, by: batchSize) {
+            let batch = Array(work[start..<Swift.min(start + batchSize, work.count)])
+            let pixels = Tensor(batch.flatMap(\.frame), shape: [batch.count, 3, s, s])
+            let images = CLIPModel.normalized(model.imageEmbeddings(pixels))
+            let scores: Tensor
+            let rows = batch.compactMap(\.tokens)
+            if rows.count == batch.count, let first = rows.first, rows.allSatisfy({ $0.count == first.count }) {
+                let texts = CLIPModel.normalized(model.textEmbeddings(rows))
+                scores = model.logitScale.exp() * (images * texts).sum(axes: [-1])
+            } else if let head {
+                scores = head(images)
+            } else {
+                throw OpenSoraError.invalidInput("[CLIPRunner] a batch mixes aesthetic and matching frames")
+            }
+            let values = try scores.eval().toArray()
+            lock.withLock { for (item, v) in zip(batch, values) { results[item.ticket] = v } }
         }
     }
 }
