@@ -4,7 +4,8 @@
 import Foundation
 import OpenSora
 
-/// `data matching`: how well every row's `text` matches its image or the middle frame of its video.
+/// `data matching`: how well every row's `text` matches its image or the middle frame of its video (N the decoded
+/// frame count: unlike the aesthetic score, the reference does not pass the CSV's `num_frames` here).
 public struct MatchingTool: @unchecked Sendable {
     public let model: CLIPModel
     public let tokenizer: CLIPTokenizer
@@ -29,7 +30,7 @@ public struct MatchingTool: @unchecked Sendable {
             throw DataToolError.missingColumn(csv: csvPath, column: "text", found: table.header)
         }
         let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: nil, batchSize: batchSize), tokenizer = tokenizer
-        let p = table.index(of: "path") ?? 0, frames = table.index(of: "num_frames"), points = points
+        let p = table.index(of: "path") ?? 0, points = points
         let side = model.config.vision.imageSize
         let workers = workers
         let rows = try runner.thread.serve {
@@ -39,7 +40,7 @@ public struct MatchingTool: @unchecked Sendable {
             }
             do {
                 let pixels = try CLIPFrames.pixels(file: file, kind: kind, points: points,
-                                                   csvFrameCount: CLIPFrames.csvFrameCount(record, column: frames), side: side)
+                                                   csvFrameCount: nil, side: side)
                 let score = try runner.matchScore(pixels[0], tokens: tokenizer.encode(record[textColumn]))
                 return ["\(Double(score))", ""]
             } catch {
