@@ -57,6 +57,27 @@ final class CLIPModelTests: XCTestCase {
         XCTAssertTrue(report.isClean)
     }
 
+    /// The default config has openai/clip-vit-large-patch14's layout (shapes only: nothing is evaluated).
+    func testTheDefaultIsTheViTL14Layout() throws {
+        let state = try CLIPModel(.vitL14, key: RandomKey(seed: 0)).stateDict()
+        // vision: 3 embeddings + 2 norms × 2 + 24 layers × 16; text: 2 embeddings + 2 + 12 × 16; two projections, logit_scale
+        XCTAssertEqual(state.count, 3 + 2 * 2 + 24 * 16 + 2 + 2 + 12 * 16 + 2 + 1)
+        let shapes: [String: [Int]] = [
+            "vision_model.embeddings.patch_embedding.weight": [1024, 3, 14, 14],
+            "vision_model.embeddings.position_embedding.weight": [257, 1024],
+            "vision_model.encoder.layers.23.mlp.fc1.weight": [4096, 1024],
+            "text_model.embeddings.token_embedding.weight": [49408, 768],
+            "text_model.embeddings.position_embedding.weight": [77, 768],
+            "text_model.encoder.layers.11.self_attn.out_proj.bias": [768],
+            "visual_projection.weight": [768, 1024], "text_projection.weight": [768, 768], "logit_scale": [],
+        ]
+        for (name, shape) in shapes { XCTAssertEqual(state[name]?.shape, shape, name) }
+        let head = try AestheticHead(key: RandomKey(seed: 0)).stateDict()
+        XCTAssertEqual(head.keys.sorted(), [0, 2, 4, 6, 7].flatMap { ["layers.\($0).bias", "layers.\($0).weight"] })
+        XCTAssertEqual(head["layers.0.weight"]?.shape, [1024, 768])
+        XCTAssertEqual(head["layers.7.weight"]?.shape, [1, 16])
+    }
+
     func testPreprocessingMatchesOpenAIClipWithPIL() throws {
         let ref = try reference()
         for i in 0..<Self.imageCount {
