@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import OpenSoraTraining
+
+/// `opensora data matching`: how well each row's caption fits its media (tools/scoring/matching/inference.py).
+struct DataMatchingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matching",
+        abstract: "Add a 'match' column: CLIP ViT-L/14 logit_scale·cos(image, text) (100 × cosine for OpenAI CLIP).",
+        discussion: """
+        The image, or a video's middle frame, against the row's 'text' tokenized as clip.tokenize(truncate=True).
+        Unreadable files keep an empty 'match' and say why in 'error'. Resumable like every data tool.
+
+        Example:
+          opensora data matching meta_caption.csv --clip-path clip-vit-large-patch14     # writes meta_caption_match.csv
+        """)
+
+    @Argument(help: "The CSV to read ('path' and 'text' columns).") var input: String
+    @Option(help: "A Hugging Face CLIP folder (openai/clip-vit-large-patch14: config.json, model.safetensors or pytorch_model.bin, vocab.json, merges.txt).")
+    var clipPath: String
+    @Option(help: "The CSV to write (default: INPUT_match.csv beside it).") var output: String?
+    @Option(help: "Files decoded at once (default: the machine's cores; the model runs on one thread).")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Frames per CLIP forward pass (rows decoded meanwhile are scored together).") var batchSize = 64
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers \(workers); accepted: at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize); accepted: at least 1") }
+    }
+
+    func run() throws {
+        let table = try DataFilterCommand.read(input)
+        let out = output ?? MatchingTool.defaultOutput(for: input)
+        var tool = try MatchingTool.load(clipPath: clipPath, workers: workers)
+        tool.batchSize = batchSize
+        let result = try tool.run(table, csvPath: input, output: out, progress: RowProgress(tool: "matching").update)
+        let failed = result.records.filter { !$0[result.header.count - 1].isEmpty }.count
+        print("\(out): \(result.records.count) rows, \(failed) unreadable")
+    }
+}
