@@ -5,9 +5,12 @@ import OpenSora
 import OpenSoraTraining
 import XCTest
 
-/// Issue 18's chain through the real binary, as a user runs it: a folder of raw videos becomes a scored, captioned,
+/// Issue 18's chain through the real binary, as a user runs it: a folder of raw videos becomes a scored (motion, camera
+/// motion, aesthetic, matching with the small fixture CLIP), captioned,
 /// filtered CSV that `opensora train` accepts. Captions come from the stub chat endpoint on loopback.
 final class DataChainTests: XCTestCase {
+    /// The small random CLIP and aesthetic head of tools/make_clip_fixtures.py (the tools' parity fixture).
+    static let clip = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/clip")
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opensora")
 
     @discardableResult
@@ -66,17 +69,23 @@ final class DataChainTests: XCTestCase {
         XCTAssertGreaterThan(flow[0], 0.5)
         XCTAssertLessThan(flow[2], 0.05, "the still shot does not move")
         XCTAssertEqual(try column(scored, "cmotion")[2], "static")
+        try Self.opensora(["data", "aesthetic", "clips_info_flow_cmotion.csv", "--clip-path", Self.clip.path,
+                           "--aesthetic-path", Self.clip.appendingPathComponent("aesthetic.pth").path], in: dir)
+        let aes = try column(try table((dir as NSString).appendingPathComponent("clips_info_flow_cmotion_aes.csv")), "aes")
+        XCTAssertEqual(aes.compactMap(Double.init).count, 3, "\(aes)")
 
         let stub = StubChatEndpoint()
         try await stub.application().test(.live) { http in
             let port = try XCTUnwrap(http.port)
-            try Self.opensora(["data", "caption", "clips_info_flow_cmotion.csv", "--model", "ok", "--base-url", "http://127.0.0.1:\(port)/v1",
+            try Self.opensora(["data", "caption", "clips_info_flow_cmotion_aes.csv", "--model", "ok", "--base-url", "http://127.0.0.1:\(port)/v1",
                                "--api-key", "k"], in: dir)
         }
-        try Self.opensora(["data", "filter", "clips_info_flow_cmotion_caption.csv", "--flowmin", "0.5", "--output", "train.csv"], in: dir)
+        try Self.opensora(["data", "matching", "clips_info_flow_cmotion_aes_caption.csv", "--clip-path", Self.clip.path], in: dir)
+        try Self.opensora(["data", "filter", "clips_info_flow_cmotion_aes_caption_match.csv", "--flowmin", "0.5", "--output", "train.csv"], in: dir)
         let final = try table((dir as NSString).appendingPathComponent("train.csv"))
         XCTAssertEqual(try column(final, "path").map { ($0 as NSString).lastPathComponent }, ["one_scene-0.mp4", "two_scene-0.mp4"])
         XCTAssertEqual(try column(final, "text"), ["A red circle moves left.", "A red circle moves left."])
+        XCTAssertEqual(try column(final, "match").compactMap(Double.init).count, 2)
 
         let out = try Self.opensora(["train", "tiny", "--data-path", "train.csv", "--outputs", "outputs", "--set", "max_steps=1"], in: dir)
         XCTAssertTrue(out.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("global_step1"), out)
