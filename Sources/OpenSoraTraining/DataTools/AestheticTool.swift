@@ -24,26 +24,19 @@ public struct AestheticTool: @unchecked Sendable {
     }
 
     public func run(_ table: CSVTable, csvPath: String, output: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> CSVTable {
-        let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: head, batchSize: batchSize)
-        let p = table.index(of: "path") ?? 0, frames = table.index(of: "num_frames"), points = points
+        let runner = CLIPRunner(model: model, head: head, batchSize: batchSize)
+        let frames = table.index(of: "num_frames"), points = points
         let side = model.config.vision.imageSize
         let workers = workers
-        let rows = try runner.thread.serve {
-            try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
-            guard let kind = MediaKind(path: record[p]) else {
-                return ["", "unsupported extension; accepted: \((MediaKind.videoExtensions + MediaKind.imageExtensions).joined(separator: ", "))"]
-            }
-            do {
+        return try runner.thread.serve {
+            try ColumnTool(column: "aes", workers: workers).run(table, csvPath: csvPath, output: output, progress: progress) { file, record in
+                let kind = try MediaKind.require(file)
                 let pixels = try CLIPFrames.pixels(file: file, kind: kind, points: points,
                                                    csvFrameCount: CLIPFrames.csvFrameCount(record, column: frames), side: side)
                 let scores = try runner.aestheticScores(pixels)
-                return ["\(Double(scores.reduce(0, +)) / Double(scores.count))", ""]
-            } catch {
-                return ["", "\(error)"]
+                return "\(Double(scores.reduce(0, +)) / Double(scores.count))"
             }
         }
-        }
-        return try RowRunner.finish(table, rows: rows, columns: ["aes", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
     public static func defaultOutput(for input: String) -> String { RowRunner.siblingOutput(of: input, suffix: "_aes") }

@@ -29,26 +29,17 @@ public struct MatchingTool: @unchecked Sendable {
         guard let textColumn = table.index(of: "text") else {
             throw DataToolError.missingColumn(csv: csvPath, column: "text", found: table.header)
         }
-        let journal = try RowJournal(output: output), runner = CLIPRunner(model: model, head: nil, batchSize: batchSize), tokenizer = tokenizer
-        let p = table.index(of: "path") ?? 0, points = points
+        let runner = CLIPRunner(model: model, head: nil, batchSize: batchSize), tokenizer = tokenizer
+        let points = points
         let side = model.config.vision.imageSize
         let workers = workers
-        let rows = try runner.thread.serve {
-            try RowRunner(workers: workers).run(table, csvPath: csvPath, journal: journal, progress: progress) { file, record in
-            guard let kind = MediaKind(path: record[p]) else {
-                return ["", "unsupported extension; accepted: \((MediaKind.videoExtensions + MediaKind.imageExtensions).joined(separator: ", "))"]
-            }
-            do {
-                let pixels = try CLIPFrames.pixels(file: file, kind: kind, points: points,
-                                                   csvFrameCount: nil, side: side)
-                let score = try runner.matchScore(pixels[0], tokens: tokenizer.encode(record[textColumn]))
-                return ["\(Double(score))", ""]
-            } catch {
-                return ["", "\(error)"]
+        return try runner.thread.serve {
+            try ColumnTool(column: "match", workers: workers).run(table, csvPath: csvPath, output: output, progress: progress) { file, record in
+                let kind = try MediaKind.require(file)
+                let pixels = try CLIPFrames.pixels(file: file, kind: kind, points: points, csvFrameCount: nil, side: side)
+                return "\(Double(try runner.matchScore(pixels[0], tokens: tokenizer.encode(record[textColumn]))))"
             }
         }
-        }
-        return try RowRunner.finish(table, rows: rows, columns: ["match", MediaInfo.errorColumn], output: output, journal: journal)
     }
 
     public static func defaultOutput(for input: String) -> String { RowRunner.siblingOutput(of: input, suffix: "_match") }

@@ -24,17 +24,16 @@ struct DataMatchingCommand: ParsableCommand {
     @Option(help: "Frames per CLIP forward pass (rows decoded meanwhile are scored together).") var batchSize = 64
 
     func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers \(workers); accepted: at least 1") }
+        try ColumnToolRun.validate(workers: workers)
         guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize); accepted: at least 1") }
     }
 
     func run() throws {
-        let table = try DataFilterCommand.read(input)
         let out = output ?? MatchingTool.defaultOutput(for: input)
         var tool = try MatchingTool.load(clipPath: clipPath, workers: workers)
         tool.batchSize = batchSize
-        let result = try tool.run(table, csvPath: input, output: out, progress: RowProgress(tool: "matching").update)
-        let failed = result.records.filter { !$0[result.header.count - 1].isEmpty }.count
-        print("\(out): \(result.records.count) rows, \(failed) unreadable")
+        try ColumnToolRun.run(tool: "matching", input: input, output: out) { table, progress in
+            try tool.run(table, csvPath: input, output: out, progress: progress)
+        }
     }
 }
