@@ -17,23 +17,14 @@ struct DataAestheticCommand: ParsableCommand {
         """)
 
     @Argument(help: "The CSV to read (a 'path' column).") var input: String
-    @Option(help: "A Hugging Face CLIP folder (openai/clip-vit-large-patch14: config.json, model.safetensors or pytorch_model.bin).")
-    var clipPath: String
     @Option(help: "The aesthetic MLP state_dict (sac+logos+ava1-l14-linearMSE.pth, or safetensors).") var aestheticPath: String
     @Option(help: "The CSV to write (default: INPUT_aes.csv beside it).") var output: String?
-    @Option(help: "Files decoded at once (default: the machine's cores; the model runs on one thread).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Frames per CLIP forward pass (rows decoded meanwhile are scored together).") var batchSize = 64
-
-    func validate() throws {
-        try ColumnToolRun.validate(workers: workers)
-        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize); accepted: at least 1") }
-    }
+    @OptionGroup var clip: CLIPToolOptions
 
     func run() throws {
         let out = output ?? AestheticTool.defaultOutput(for: input)
-        var tool = try AestheticTool.load(clipPath: clipPath, aestheticPath: aestheticPath, workers: workers)
-        tool.batchSize = batchSize
+        var tool = try AestheticTool.load(clipPath: clip.clipPath, aestheticPath: aestheticPath, workers: clip.workers)
+        tool.batchSize = clip.batchSize
         try ColumnToolRun.run(tool: "aesthetic", input: input, output: out) { table, progress in
             try tool.run(table, csvPath: input, output: out, progress: progress)
         }

@@ -16,22 +16,13 @@ struct DataMatchingCommand: ParsableCommand {
         """)
 
     @Argument(help: "The CSV to read ('path' and 'text' columns).") var input: String
-    @Option(help: "A Hugging Face CLIP folder (openai/clip-vit-large-patch14: config.json, model.safetensors or pytorch_model.bin, vocab.json, merges.txt).")
-    var clipPath: String
     @Option(help: "The CSV to write (default: INPUT_match.csv beside it).") var output: String?
-    @Option(help: "Files decoded at once (default: the machine's cores; the model runs on one thread).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Frames per CLIP forward pass (rows decoded meanwhile are scored together).") var batchSize = 64
-
-    func validate() throws {
-        try ColumnToolRun.validate(workers: workers)
-        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize); accepted: at least 1") }
-    }
+    @OptionGroup var clip: CLIPToolOptions
 
     func run() throws {
         let out = output ?? MatchingTool.defaultOutput(for: input)
-        var tool = try MatchingTool.load(clipPath: clipPath, workers: workers)
-        tool.batchSize = batchSize
+        var tool = try MatchingTool.load(clipPath: clip.clipPath, workers: clip.workers)
+        tool.batchSize = clip.batchSize
         try ColumnToolRun.run(tool: "matching", input: input, output: out) { table, progress in
             try tool.run(table, csvPath: input, output: out, progress: progress)
         }
